@@ -1,0 +1,1 @@
+"""Implementations of the domain's ports: memory, the CSV flat file, SQL databases."""

@@ -1,0 +1,104 @@
+"""The repositories over an in-memory Index."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from domain.model import (
+    HistoryRow,
+    InventoryRecord,
+    Page,
+    Product,
+    ProductSummary,
+    name_key,
+)
+from domain.ports import InventoryRepository, ProductRepository
+
+from adapters.memory.index import Index
+
+
+class MemoryProductRepository(ProductRepository):
+    def __init__(self, index: Index) -> None:
+        self._index = index
+
+    async def get(self, product_id: int) -> Product | None:
+        name = self._index.names.get(product_id)
+        return None if name is None else Product(product_id, name)
+
+    async def summary(self, product_id: int) -> ProductSummary | None:
+        if product_id not in self._index.names:
+            return None
+        return self._summary(product_id)
+
+    async def all(self) -> list[Product]:
+        return [Product(pid, name) for pid, name in sorted(self._index.names.items())]
+
+    async def search(self, text: str | None, limit: int, offset: int) -> Page:
+        ids = sorted(self._index.names)
+        if text is not None:
+            key = name_key(text)
+            exact = int(text) if text.isascii() and text.isdigit() else None
+            names = self._index.names
+            ids = [pid for pid in ids if pid == exact or key in name_key(names[pid])]
+        chosen = ids[offset : offset + limit]
+        return Page([self._summary(pid) for pid in chosen], len(ids))
+
+    async def next_id(self) -> int:
+        return max(self._index.names, default=0) + 1
+
+    async def add(self, product: Product) -> None:
+        self._index.add_product(product.id, product.name)
+
+    async def rename(self, product: Product) -> None:
+        self._index.rename_product(product.id, product.name)
+
+    async def remove(self, product_id: int) -> None:
+        self._index.remove_product(product_id)
+
+    async def remove_all(self) -> None:
+        self._index.remove_all()
+
+    def _summary(self, product_id: int) -> ProductSummary:
+        levels = self._index.levels[product_id]
+        latest = None
+        if levels:
+            date = max(levels)
+            latest = InventoryRecord(product_id, date, levels[date])
+        return ProductSummary(Product(product_id, self._index.names[product_id]), len(levels), latest)
+
+
+class MemoryInventoryRepository(InventoryRepository):
+    def __init__(self, index: Index) -> None:
+        self._index = index
+
+    async def get(self, product_id: int, date: dt.date) -> InventoryRecord | None:
+        level = self._index.levels.get(product_id, {}).get(date)
+        return None if level is None else InventoryRecord(product_id, date, level)
+
+    async def history(
+        self, product_ids: Sequence[int] | None, start: dt.date | None, end: dt.date | None
+    ) -> list[HistoryRow]:
+        names, levels = self._index.names, self._index.levels
+        wanted = sorted(names) if product_ids is None else sorted(set(product_ids))
+        rows: list[HistoryRow] = []
+        for product_id in wanted:
+            if product_id not in names:
+                continue
+            name, by_date = names[product_id], levels[product_id]
+            rows.extend(
+                HistoryRow(product_id, name, date, by_date[date])
+                for date in sorted(by_date)
+                if (start is None or date >= start) and (end is None or date <= end)
+            )
+        return rows
+
+    async def put(self, record: InventoryRecord) -> bool:
+        return self._index.put_level(record.product_id, record.date, record.level)
+
+    async def put_many(self, records: Sequence[InventoryRecord]) -> None:
+        for record in records:
+            self._index.put_level(record.product_id, record.date, record.level)
+
+    async def remove(self, product_id: int, date: dt.date) -> bool:
+        return self._index.remove_level(product_id, date)

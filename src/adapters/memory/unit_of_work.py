@@ -1,0 +1,63 @@
+"""A unit of work over the in-memory index: one transaction at a time."""
+
+from __future__ import annotations
+
+import asyncio
+from types import TracebackType
+from typing import Self
+
+from domain.ports import UnitOfWork
+
+from adapters.memory.index import Index
+from adapters.memory.repositories import MemoryInventoryRepository, MemoryProductRepository
+
+
+class MemoryUnitOfWork(UnitOfWork):
+    """Holds the store's lock for the whole transaction, so readers never see half a change."""
+
+    def __init__(self, index: Index, lock: asyncio.Lock) -> None:
+        self._index = index
+        self._lock = lock
+        self.products = MemoryProductRepository(index)
+        self.inventory = MemoryInventoryRepository(index)
+
+    async def __aenter__(self) -> Self:
+        await self._lock.acquire()
+        self._index.forget_undo()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            await self.rollback()
+        finally:
+            self._lock.release()
+
+    async def commit(self) -> None:
+        self._index.forget_undo()
+
+    async def rollback(self) -> None:
+        self._index.undo()
+
+
+class MemoryStorage:
+    """`memory://`: everything in this process, gone when it stops."""
+
+    kind = "memory"
+
+    def __init__(self) -> None:
+        self._index = Index()
+        self._lock = asyncio.Lock()
+
+    async def open(self) -> None:
+        """Nothing to open."""
+
+    async def close(self) -> None:
+        """Nothing to close."""
+
+    def unit_of_work(self) -> MemoryUnitOfWork:
+        return MemoryUnitOfWork(self._index, self._lock)

@@ -1,0 +1,64 @@
+"""The one place that turns a storage URL (the STOCKLINE_STORAGE setting) into an adapter."""
+
+from __future__ import annotations
+
+from abc import abstractmethod
+from pathlib import Path
+from typing import Protocol
+from urllib.parse import urlsplit
+
+from domain.errors import StorageUnavailable
+from domain.ports import UnitOfWork
+
+DEFAULT_STORAGE = "csv:///data/inventory.csv"
+
+
+class Storage(Protocol):
+    """An opened store: hands out units of work until closed."""
+
+    kind: str
+
+    @abstractmethod
+    async def open(self) -> None:
+        """Connect or read; raises StorageUnavailable with a reason a person can act on."""
+
+    @abstractmethod
+    async def close(self) -> None:
+        """Release files, locks and connections."""
+
+    @abstractmethod
+    def unit_of_work(self) -> UnitOfWork:
+        """A new transaction over this store."""
+
+
+class UnknownStorage(StorageUnavailable):
+    """The URL names no storage we have."""
+
+
+def path_of(url: str) -> Path:
+    """SQLAlchemy's convention: three slashes is a relative path, four an absolute one."""
+    rest = url.split("://", 1)[1]
+    if not rest.startswith("/") or rest == "/":
+        raise UnknownStorage(f"{url!r} has no file path; write e.g. csv:///data/inventory.csv")
+    return Path(rest[1:])
+
+
+def storage_from_url(url: str) -> Storage:
+    """The adapter a URL names: csv://, memory://, sqlite+aiosqlite://, postgresql+asyncpg://."""
+    scheme = urlsplit(url).scheme
+    if scheme == "memory":
+        from adapters.memory.unit_of_work import MemoryStorage
+
+        return MemoryStorage()
+    if scheme == "csv":
+        from adapters.csv_file.storage import CsvStorage
+
+        return CsvStorage(path_of(url))
+    if scheme.startswith(("sqlite", "postgresql")):
+        from adapters.sql.storage import SqlStorage
+
+        return SqlStorage(url)
+    raise UnknownStorage(
+        f"unknown storage {url!r}: use csv:///path.csv, sqlite+aiosqlite:///path.db, "
+        "postgresql+asyncpg://user@host/db or memory://"
+    )

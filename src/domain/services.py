@@ -1,0 +1,103 @@
+"""Use cases on products and levels. Each opens its own unit of work."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from domain.errors import InvalidValue, ProductNotFound, RecordNotFound
+from domain.model import (
+    HistoryRow,
+    InventoryRecord,
+    Page,
+    Product,
+    ProductSummary,
+    check_product_id,
+)
+from domain.ports import UnitOfWork
+
+
+async def list_products(uow: UnitOfWork, search: str | None, limit: int, offset: int) -> Page:
+    """Products matching `search` (an id, or part of a name in any case), one page of them."""
+    text = search.strip() if search else None
+    async with uow:
+        return await uow.products.search(text or None, limit, offset)
+
+
+async def get_product(uow: UnitOfWork, product_id: int) -> ProductSummary:
+    async with uow:
+        summary = await uow.products.summary(product_id)
+    if summary is None:
+        raise ProductNotFound(product_id)
+    return summary
+
+
+async def create_product(uow: UnitOfWork, name: str, product_id: int | None = None) -> Product:
+    """Create a product, with the next free id when none is given."""
+    async with uow:
+        chosen = product_id if product_id is not None else await uow.products.next_id()
+        product = Product(chosen, name)
+        await uow.products.add(product)
+        await uow.commit()
+    return product
+
+
+async def rename_product(uow: UnitOfWork, product_id: int, name: str) -> Product:
+    async with uow:
+        await _existing_product(uow, product_id)
+        product = Product(product_id, name)
+        await uow.products.rename(product)
+        await uow.commit()
+    return product
+
+
+async def delete_product(uow: UnitOfWork, product_id: int) -> None:
+    """Delete a product with all its records."""
+    async with uow:
+        await _existing_product(uow, product_id)
+        await uow.products.remove(product_id)
+        await uow.commit()
+
+
+async def read_history(
+    uow: UnitOfWork,
+    product_ids: Sequence[int],
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> list[HistoryRow]:
+    """Records of these products within [start, end], by product id then date."""
+    if start is not None and end is not None and start > end:
+        raise InvalidValue("start", f"{start.isoformat()} is after end {end.isoformat()}")
+    for product_id in product_ids:
+        check_product_id(product_id)
+    async with uow:
+        for product_id in sorted(set(product_ids)):
+            await _existing_product(uow, product_id)
+        return await uow.inventory.history(sorted(set(product_ids)), start, end)
+
+
+async def set_level(
+    uow: UnitOfWork, product_id: int, date: dt.date, level: int
+) -> tuple[HistoryRow, bool]:
+    """Create or replace the level of a product on a date; True when the record is new."""
+    record = InventoryRecord(product_id, date, level)
+    async with uow:
+        product = await _existing_product(uow, product_id)
+        created = await uow.inventory.put(record)
+        await uow.commit()
+    return HistoryRow(product.id, product.name, date, level), created
+
+
+async def delete_level(uow: UnitOfWork, product_id: int, date: dt.date) -> None:
+    async with uow:
+        await _existing_product(uow, product_id)
+        if not await uow.inventory.remove(product_id, date):
+            raise RecordNotFound(product_id, date)
+        await uow.commit()
+
+
+async def _existing_product(uow: UnitOfWork, product_id: int) -> Product:
+    product = await uow.products.get(product_id)
+    if product is None:
+        raise ProductNotFound(product_id)
+    return product

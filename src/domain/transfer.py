@@ -1,0 +1,134 @@
+"""Import and export in the brief's flat format: all or nothing, every bad line named."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from domain import flat_rows
+from domain.errors import InvalidRows, InvalidValue, LineError, ProductNotFound
+from domain.flat_rows import FlatRow
+from domain.model import HistoryRow, InventoryRecord, Product, name_key
+from domain.ports import UnitOfWork
+
+BATCH_ROWS = 10_000
+Progress = Callable[[int, int], None]
+"""Told (records written so far, records to write) as a long import goes on."""
+
+
+class ImportMode(StrEnum):
+    MERGE = "merge"  # add and replace records, keep everything else
+    REPLACE = "replace"  # the file becomes the whole store
+
+
+@dataclass(frozen=True, slots=True)
+class ImportReport:
+    mode: ImportMode
+    dry_run: bool
+    rows: int
+    products_created: int
+    products_removed: int
+    records_written: int
+
+
+def parse_file(data: bytes) -> list[FlatRow]:
+    """Rows of an uploaded file; raises InvalidRows naming every bad line."""
+    try:
+        text = flat_rows.decode(data)
+    except InvalidValue as error:
+        raise InvalidRows([LineError(1, str(error))]) from None
+    rows, errors = flat_rows.parse(text)
+    if errors:
+        raise InvalidRows(errors)
+    return rows
+
+
+def find_conflicts(rows: Sequence[FlatRow], stored: dict[int, Product]) -> list[LineError]:
+    """Lines that disagree with another line or with the products already stored."""
+    errors: list[LineError] = []
+    first_name: dict[int, FlatRow] = {}
+    owner_of_name = {name_key(product.name): product.id for product in stored.values()}
+    seen_dates: dict[tuple[int, object], int] = {}
+    for row in rows:
+        earlier = first_name.setdefault(row.product_id, row)
+        known = stored.get(row.product_id)
+        if earlier.product_name != row.product_name:
+            errors.append(LineError(row.line, f"product {row.product_id} is named "
+                          f"{earlier.product_name!r} on line {earlier.line}, {row.product_name!r} here"))
+        elif known is not None and known.name != row.product_name:
+            errors.append(LineError(row.line, f"product {row.product_id} is stored as "
+                          f"{known.name!r}; rename it first or use that name"))
+        elif earlier is row and known is None:
+            owner = owner_of_name.setdefault(name_key(row.product_name), row.product_id)
+            if owner != row.product_id:
+                errors.append(LineError(row.line, f"the name {row.product_name!r} "
+                              f"belongs to product {owner}"))
+        if row.date is not None:
+            line = seen_dates.setdefault((row.product_id, row.date), row.line)
+            if line != row.line:
+                errors.append(LineError(row.line, f"product {row.product_id} on "
+                              f"{flat_rows.format_date(row.date)} is already on line {line}"))
+    return errors
+
+
+async def import_rows(
+    uow: UnitOfWork,
+    rows: Sequence[FlatRow],
+    mode: ImportMode = ImportMode.MERGE,
+    dry_run: bool = False,
+    on_progress: Progress | None = None,
+) -> ImportReport:
+    """Check every row against the store, then write all of them or none."""
+    async with uow:
+        stored = {product.id: product for product in await uow.products.all()}
+        kept = stored if mode is ImportMode.MERGE else {}
+        errors = find_conflicts(rows, kept)
+        if errors:
+            raise InvalidRows(errors)
+        names = {row.product_id: row.product_name for row in rows}
+        created = [Product(pid, name) for pid, name in names.items() if pid not in kept]
+        records = [InventoryRecord(row.product_id, row.date, row.level)
+                   for row in rows if row.date is not None and row.level is not None]
+        removed = len(stored.keys() - names.keys()) if mode is ImportMode.REPLACE else 0
+        report = ImportReport(mode, dry_run, len(rows), len(created), removed, len(records))
+        if dry_run:
+            return report
+        if mode is ImportMode.REPLACE:
+            await uow.products.remove_all()
+        for product in sorted(created, key=lambda product: product.id):
+            await uow.products.add(product)
+        for start in range(0, len(records), BATCH_ROWS):
+            await uow.inventory.put_many(records[start : start + BATCH_ROWS])
+            if on_progress is not None:
+                on_progress(min(start + BATCH_ROWS, len(records)), len(records))
+        await uow.commit()
+    return report
+
+
+async def export_rows(uow: UnitOfWork, product_ids: Sequence[int] | None = None) -> Iterator[FlatRow]:
+    """Rows of these products (all when None), with one bare row for a product without records."""
+    async with uow:
+        products = await uow.products.all()
+        if product_ids is not None:
+            wanted = set(product_ids)
+            products = [product for product in products if product.id in wanted]
+            missing = wanted - {product.id for product in products}
+            if missing:
+                raise ProductNotFound(min(missing))
+        history = await uow.inventory.history(
+            None if product_ids is None else sorted(set(product_ids)), None, None
+        )
+    return _merge(products, history)
+
+
+def _merge(products: list[Product], history: list[HistoryRow]) -> Iterator[FlatRow]:
+    position = 0
+    for product in products:
+        if position >= len(history) or history[position].product_id != product.id:
+            yield FlatRow(product.id, product.name, None, None)
+            continue
+        while position < len(history) and history[position].product_id == product.id:
+            row = history[position]
+            yield FlatRow(row.product_id, row.product_name, row.date, row.level)
+            position += 1
