@@ -6,7 +6,7 @@ import datetime as dt
 from abc import abstractmethod
 from collections.abc import Sequence
 from types import TracebackType
-from typing import Protocol, Self
+from typing import Protocol, Self, runtime_checkable
 
 from domain.model import HistoryRow, InventoryRecord, Page, Product, ProductSummary
 
@@ -73,6 +73,7 @@ class InventoryRepository(Protocol):
         """Delete the record; False when there was none."""
 
 
+@runtime_checkable  # the web framework checks injected values against it
 class UnitOfWork(Protocol):
     """One transaction over both repositories.
 

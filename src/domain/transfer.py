@@ -54,21 +54,37 @@ def find_conflicts(rows: Sequence[FlatRow], stored: dict[int, Product]) -> list[
         earlier = first_name.setdefault(row.product_id, row)
         known = stored.get(row.product_id)
         if earlier.product_name != row.product_name:
-            errors.append(LineError(row.line, f"product {row.product_id} is named "
-                          f"{earlier.product_name!r} on line {earlier.line}, {row.product_name!r} here"))
+            errors.append(
+                LineError(
+                    row.line,
+                    f"product {row.product_id} is named "
+                    f"{earlier.product_name!r} on line {earlier.line}, {row.product_name!r} here",
+                )
+            )
         elif known is not None and known.name != row.product_name:
-            errors.append(LineError(row.line, f"product {row.product_id} is stored as "
-                          f"{known.name!r}; rename it first or use that name"))
+            errors.append(
+                LineError(
+                    row.line,
+                    f"product {row.product_id} is stored as "
+                    f"{known.name!r}; rename it first or use that name",
+                )
+            )
         elif earlier is row and known is None:
             owner = owner_of_name.setdefault(name_key(row.product_name), row.product_id)
             if owner != row.product_id:
-                errors.append(LineError(row.line, f"the name {row.product_name!r} "
-                              f"belongs to product {owner}"))
+                errors.append(
+                    LineError(row.line, f"the name {row.product_name!r} belongs to product {owner}")
+                )
         if row.date is not None:
             line = seen_dates.setdefault((row.product_id, row.date), row.line)
             if line != row.line:
-                errors.append(LineError(row.line, f"product {row.product_id} on "
-                              f"{flat_rows.format_date(row.date)} is already on line {line}"))
+                errors.append(
+                    LineError(
+                        row.line,
+                        f"product {row.product_id} on "
+                        f"{flat_rows.format_date(row.date)} is already on line {line}",
+                    )
+                )
     return errors
 
 
@@ -88,8 +104,11 @@ async def import_rows(
             raise InvalidRows(errors)
         names = {row.product_id: row.product_name for row in rows}
         created = [Product(pid, name) for pid, name in names.items() if pid not in kept]
-        records = [InventoryRecord(row.product_id, row.date, row.level)
-                   for row in rows if row.date is not None and row.level is not None]
+        records = [
+            InventoryRecord(row.product_id, row.date, row.level)
+            for row in rows
+            if row.date is not None and row.level is not None
+        ]
         removed = len(stored.keys() - names.keys()) if mode is ImportMode.REPLACE else 0
         report = ImportReport(mode, dry_run, len(rows), len(created), removed, len(records))
         if dry_run:
@@ -106,7 +125,9 @@ async def import_rows(
     return report
 
 
-async def export_rows(uow: UnitOfWork, product_ids: Sequence[int] | None = None) -> Iterator[FlatRow]:
+async def export_rows(
+    uow: UnitOfWork, product_ids: Sequence[int] | None = None
+) -> Iterator[FlatRow]:
     """Rows of these products (all when None), with one bare row for a product without records."""
     async with uow:
         products = await uow.products.all()

@@ -43,7 +43,9 @@ async def test_leaving_without_commit_rolls_everything_back(storage: Storage) ->
         assert await uow.inventory.history(None, None, None) == []
 
 
-async def test_an_error_inside_the_transaction_leaves_nothing_half_written(storage: Storage) -> None:
+async def test_an_error_inside_the_transaction_leaves_nothing_half_written(
+    storage: Storage,
+) -> None:
     await add_products(storage, "First")
     with pytest.raises(DuplicateProduct):
         async with storage.unit_of_work() as uow:
@@ -55,7 +57,9 @@ async def test_an_error_inside_the_transaction_leaves_nothing_half_written(stora
 
 
 @pytest.mark.parametrize("clash", [Product(1, "Other"), Product(2, "blue WIDGET")])
-async def test_duplicate_ids_and_names_in_any_case_are_refused(storage: Storage, clash: Product) -> None:
+async def test_duplicate_ids_and_names_in_any_case_are_refused(
+    storage: Storage, clash: Product
+) -> None:
     await add_products(storage, "Blue widget")
     async with storage.unit_of_work() as uow:
         with pytest.raises(DuplicateProduct):
@@ -114,14 +118,20 @@ async def test_history_filters_products_and_range_and_orders_rows(storage: Stora
     await add_products(storage, "A", "B", "C")
     async with storage.unit_of_work() as uow:
         await uow.inventory.put_many(
-            [InventoryRecord(pid, day(offset), pid * 10 + offset)
-             for pid in (3, 1, 2) for offset in (4, 0, 2)]
+            [
+                InventoryRecord(pid, day(offset), pid * 10 + offset)
+                for pid in (3, 1, 2)
+                for offset in (4, 0, 2)
+            ]
         )
         await uow.commit()
     async with storage.unit_of_work() as uow:
         rows = await uow.inventory.history([3, 1], day(1), day(4))
     assert [(row.product_id, row.date, row.level) for row in rows] == [
-        (1, day(2), 12), (1, day(4), 14), (3, day(2), 32), (3, day(4), 34),
+        (1, day(2), 12),
+        (1, day(4), 14),
+        (3, day(2), 32),
+        (3, day(4), 34),
     ]
     assert {row.product_name for row in rows} == {"A", "C"}
 
@@ -186,7 +196,8 @@ async def test_search_matches_id_or_name_part_and_summarises(storage: Storage) -
     assert ([item.product.id for item in page.items], page.total) == ([2, 3], 3)
     assert summary is not None
     assert (summary.record_count, summary.latest) == (2, InventoryRecord(1, day(3), 9))
-    assert widgets.items[1].record_count == 0 and widgets.items[1].latest is None
+    assert widgets.items[1].record_count == 0
+    assert widgets.items[1].latest is None
 
 
 async def test_a_new_unit_of_work_sees_committed_writes_of_another(storage: Storage) -> None:

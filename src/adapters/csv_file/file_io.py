@@ -7,12 +7,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from adapters.memory.index import Index
 from domain import flat_rows
 from domain.errors import InvalidValue, StorageUnavailable
 from domain.flat_rows import FlatRow
 from domain.transfer import find_conflicts
-
-from adapters.memory.index import Index
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,12 +9,11 @@ from pathlib import Path
 from types import TracebackType
 from typing import Self
 
-from domain.errors import StorageUnavailable
-from domain.ports import UnitOfWork
-
 from adapters.csv_file import file_io
 from adapters.memory.index import Index
 from adapters.memory.repositories import MemoryInventoryRepository, MemoryProductRepository
+from domain.errors import StorageUnavailable
+from domain.ports import UnitOfWork
 
 
 class CsvStorage:
@@ -107,7 +106,9 @@ class CsvUnitOfWork(UnitOfWork):
         if not storage.index.undo_log:
             return
         try:
-            storage.stamp = await asyncio.to_thread(file_io.replace_atomically, storage.path, storage.index)
+            storage.stamp = await asyncio.to_thread(
+                file_io.replace_atomically, storage.path, storage.index
+            )
         except BaseException:
             await self.rollback()
             raise

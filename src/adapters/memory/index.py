@@ -81,7 +81,8 @@ class Index:
         kind = entry[0]
         if kind == "level":
             _, product_id, date, old = entry
-            assert isinstance(product_id, int) and isinstance(date, dt.date)
+            assert isinstance(product_id, int)
+            assert isinstance(date, dt.date)
             levels = self.levels[product_id]
             if old is None:
                 del levels[date]
@@ -94,7 +95,11 @@ class Index:
         else:
             old_index = entry[1]
             assert isinstance(old_index, Index)
-            self.names, self.owners, self.levels = old_index.names, old_index.owners, old_index.levels
+            self.names, self.owners, self.levels = (
+                old_index.names,
+                old_index.owners,
+                old_index.levels,
+            )
             self.record_total = old_index.record_total
 
     def _undo_product(self, entry: UndoEntry) -> None:

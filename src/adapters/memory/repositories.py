@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+from adapters.memory.index import Index
 from domain.model import (
     HistoryRow,
     InventoryRecord,
@@ -14,8 +15,6 @@ from domain.model import (
     name_key,
 )
 from domain.ports import InventoryRepository, ProductRepository
-
-from adapters.memory.index import Index
 
 
 class MemoryProductRepository(ProductRepository):
@@ -65,7 +64,9 @@ class MemoryProductRepository(ProductRepository):
         if levels:
             date = max(levels)
             latest = InventoryRecord(product_id, date, levels[date])
-        return ProductSummary(Product(product_id, self._index.names[product_id]), len(levels), latest)
+        return ProductSummary(
+            Product(product_id, self._index.names[product_id]), len(levels), latest
+        )
 
 
 class MemoryInventoryRepository(InventoryRepository):

@@ -6,10 +6,9 @@ import asyncio
 from types import TracebackType
 from typing import Self
 
-from domain.ports import UnitOfWork
-
 from adapters.memory.index import Index
 from adapters.memory.repositories import MemoryInventoryRepository, MemoryProductRepository
+from domain.ports import UnitOfWork
 
 
 class MemoryUnitOfWork(UnitOfWork):

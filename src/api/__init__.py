@@ -1,0 +1,1 @@
+"""The HTTP face of Stockline: Litestar app, controllers, schemas, settings and CLI."""

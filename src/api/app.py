@@ -1,0 +1,81 @@
+"""The composition root: `create_app(settings)` picks the storage and wires the API."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib.metadata import version
+
+from litestar import Litestar
+from litestar.config.cors import CORSConfig
+from litestar.di import Provide
+from litestar.logging import LoggingConfig
+from litestar.static_files import create_static_files_router
+from litestar.types import ControllerRouterHandler
+
+from adapters.storage import Storage, storage_from_url
+from api.controllers.health import health
+from api.controllers.inventory import InventoryController
+from api.controllers.products import ProductController
+from api.controllers.transfer import TransferController
+from api.docs import openapi_config, swagger_assets
+from api.errors import exception_handlers, replace_html_not_found
+from api.query_check import refuse_unknown_query_parameters
+from api.settings import Settings
+from domain.ports import UnitOfWork
+
+
+def create_app(settings: Settings, storage: Storage | None = None) -> Litestar:
+    """A new app over the storage the settings name (or the one given, already built)."""
+    store = storage or storage_from_url(settings.storage)
+
+    @asynccontextmanager
+    async def lifespan(_: Litestar) -> AsyncIterator[None]:
+        await store.open()
+        try:
+            yield
+        finally:
+            await store.close()
+
+    def unit_of_work() -> UnitOfWork:
+        return store.unit_of_work()
+
+    def storage_kind() -> str:
+        return store.kind
+
+    handlers: list[ControllerRouterHandler] = [
+        ProductController,
+        InventoryController,
+        TransferController,
+        health,
+        swagger_assets(),
+    ]
+    if settings.frontend_dir.is_dir():
+        handlers.append(
+            create_static_files_router(
+                path="/",
+                directories=[settings.frontend_dir],
+                html_mode=True,
+                include_in_schema=False,
+            )
+        )
+    return Litestar(
+        route_handlers=handlers,
+        dependencies={
+            "uow": Provide(unit_of_work, sync_to_thread=False),
+            "storage_kind": Provide(storage_kind, sync_to_thread=False),
+        },
+        lifespan=[lifespan],
+        before_request=refuse_unknown_query_parameters,
+        after_request=replace_html_not_found,
+        exception_handlers=exception_handlers(),
+        openapi_config=openapi_config(version("stockline")),
+        cors_config=CORSConfig(allow_origins=list(settings.cors_origins))
+        if settings.cors_origins
+        else None,
+        request_max_body_size=settings.max_upload_bytes,
+        logging_config=LoggingConfig(
+            root={"level": settings.log_level.upper(), "handlers": ["queue_listener"]},
+            log_exceptions="never",
+        ),
+    )

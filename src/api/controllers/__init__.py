@@ -1,0 +1,1 @@
+"""Thin HTTP handlers: parse, call a use case, shape the answer."""

@@ -1,0 +1,76 @@
+"""Inventory records: read history, set or delete the level of a product on a date."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from litestar import Controller, Response, delete, get, put
+from litestar.di import NamedDependency
+from litestar.params import JSONBody, PathParameter, QueryParameter
+
+from api.controllers.products import ProductPath
+from api.schemas import LevelWrite, RowOut
+from domain import services
+from domain.errors import InvalidValue
+from domain.ports import UnitOfWork
+
+MAX_PRODUCTS_PER_QUERY = 100
+
+# Taken as text and parsed here, so a date such as 2025-02-30 gets a 400 that says why
+# instead of a 404 for an unmatched route.
+DatePath = Annotated[str, PathParameter(description="ISO date YYYY-MM-DD", max_length=10)]
+
+
+def parse_iso_date(text: str) -> dt.date:
+    try:
+        if len(text) != 10:
+            raise ValueError
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise InvalidValue("date", f"{text!r} is not a real date in the form YYYY-MM-DD") from None
+
+
+class InventoryController(Controller):
+    tags = ["inventory"]
+
+    @get("/api/inventory", summary="History of one or more products, by product id then date")
+    async def history(
+        self,
+        uow: NamedDependency[UnitOfWork],
+        product_id: Annotated[
+            list[int],
+            QueryParameter(
+                min_items=1, max_items=MAX_PRODUCTS_PER_QUERY, description="Repeat for several"
+            ),
+        ],
+        start: Annotated[
+            dt.date | None, QueryParameter(description="First date, inclusive")
+        ] = None,
+        end: Annotated[dt.date | None, QueryParameter(description="Last date, inclusive")] = None,
+    ) -> list[RowOut]:
+        rows = await services.read_history(uow, product_id, start, end)
+        return [RowOut.of(row) for row in rows]
+
+    @put(
+        "/api/products/{product_id:int}/inventory/{date:str}",
+        summary="Set the level of a product on a date (create or replace)",
+        status_code=200,
+    )
+    async def set_level(
+        self,
+        uow: NamedDependency[UnitOfWork],
+        product_id: ProductPath,
+        date: DatePath,
+        data: JSONBody[LevelWrite],
+    ) -> Response[RowOut]:
+        row, created = await services.set_level(
+            uow, product_id, parse_iso_date(date), data.inventory_level
+        )
+        return Response(RowOut.of(row), status_code=201 if created else 200)
+
+    @delete("/api/products/{product_id:int}/inventory/{date:str}", summary="Remove a record")
+    async def delete_level(
+        self, uow: NamedDependency[UnitOfWork], product_id: ProductPath, date: DatePath
+    ) -> None:
+        await services.delete_level(uow, product_id, parse_iso_date(date))

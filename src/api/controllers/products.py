@@ -1,0 +1,65 @@
+"""Products: list and search, create, read, rename, delete."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from litestar import Controller, delete, get, patch, post
+from litestar.di import NamedDependency
+from litestar.params import JSONBody, PathParameter, QueryParameter
+
+from api.schemas import ProductCreate, ProductOut, ProductPage, ProductRename
+from domain import services
+from domain.model import MAX_PRODUCT_ID
+from domain.ports import UnitOfWork
+
+MAX_PAGE = 1000
+
+ProductPath = Annotated[int, PathParameter(ge=1, le=MAX_PRODUCT_ID, description="Product id")]
+
+
+class ProductController(Controller):
+    path = "/api/products"
+    tags = ["products"]
+
+    @get(summary="List products, searched by id or name, with their latest level")
+    async def list_products(
+        self,
+        uow: NamedDependency[UnitOfWork],
+        search: Annotated[
+            str | None, QueryParameter(max_length=200, description="An id or part of a name")
+        ] = None,
+        limit: Annotated[int, QueryParameter(ge=1, le=MAX_PAGE)] = 50,
+        offset: Annotated[int, QueryParameter(ge=0, le=2**31)] = 0,
+    ) -> ProductPage:
+        page = await services.list_products(uow, search, limit, offset)
+        return ProductPage([ProductOut.of(item) for item in page.items], page.total, limit, offset)
+
+    @post(summary="Create a product; its id is the next free one when not given")
+    async def create_product(
+        self, uow: NamedDependency[UnitOfWork], data: JSONBody[ProductCreate]
+    ) -> ProductOut:
+        product = await services.create_product(uow, data.product_name, data.product_id)
+        return ProductOut(product.id, product.name, 0, None, None)
+
+    @get("/{product_id:int}", summary="Read a product")
+    async def get_product(
+        self, uow: NamedDependency[UnitOfWork], product_id: ProductPath
+    ) -> ProductOut:
+        return ProductOut.of(await services.get_product(uow, product_id))
+
+    @patch("/{product_id:int}", summary="Rename a product")
+    async def rename_product(
+        self,
+        uow: NamedDependency[UnitOfWork],
+        product_id: ProductPath,
+        data: JSONBody[ProductRename],
+    ) -> ProductOut:
+        await services.rename_product(uow, product_id, data.product_name)
+        return ProductOut.of(await services.get_product(uow, product_id))
+
+    @delete("/{product_id:int}", summary="Delete a product with all its records")
+    async def delete_product(
+        self, uow: NamedDependency[UnitOfWork], product_id: ProductPath
+    ) -> None:
+        await services.delete_product(uow, product_id)

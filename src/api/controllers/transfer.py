@@ -1,0 +1,74 @@
+"""Import and export of the brief's flat CSV format."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
+from litestar.exceptions import HTTPException
+from litestar.params import QueryParameter
+from litestar.response import Stream
+
+from api.schemas import ImportReportOut
+from domain import flat_rows, transfer
+from domain.ports import UnitOfWork
+from domain.transfer import ImportMode
+
+CSV = "text/csv"
+ACCEPTED_UPLOADS = (CSV, "text/plain", "application/octet-stream", "application/vnd.ms-excel")
+
+
+class TransferController(Controller):
+    path = "/api/inventory"
+    tags = ["import and export"]
+
+    @post(
+        "/import",
+        summary="Import rows in the brief's CSV format, all or nothing",
+        description=(
+            "Body: the file itself (Content-Type text/csv). Every line is checked before anything "
+            "is written; a 422 lists each bad line. merge adds and replaces records; replace makes "
+            "the file the whole store. dry_run checks and reports without writing."
+        ),
+        status_code=200,
+    )
+    async def import_csv(
+        self,
+        request: Request[Any, Any, Any],
+        uow: NamedDependency[UnitOfWork],
+        mode: Annotated[
+            ImportMode, QueryParameter(description="merge or replace")
+        ] = ImportMode.MERGE,
+        dry_run: Annotated[bool, QueryParameter(description="Check and report only")] = False,
+    ) -> ImportReportOut:
+        content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if content_type not in ACCEPTED_UPLOADS:
+            raise HTTPException(
+                status_code=415,
+                detail=f"send the file as {CSV}, not {content_type or 'no content type'}",
+            )
+        rows = transfer.parse_file(await request.body())
+        report = await transfer.import_rows(uow, rows, mode, dry_run)
+        return ImportReportOut.of(report)
+
+    @get(
+        "/export",
+        summary="Export rows in the brief's CSV format",
+        media_type=CSV,
+        response_description="product_id;product_name;date;inventory_level, dates dd-mm-yyyy",
+    )
+    async def export_csv(
+        self,
+        uow: NamedDependency[UnitOfWork],
+        product_id: Annotated[
+            list[int] | None,
+            QueryParameter(max_items=1000, description="Only these; all when absent"),
+        ] = None,
+    ) -> Stream:
+        rows = await transfer.export_rows(uow, product_id)
+        return Stream(
+            flat_rows.format_rows(rows),
+            media_type=CSV + "; charset=utf-8",
+            headers={"Content-Disposition": 'attachment; filename="inventory.csv"'},
+        )

@@ -1,0 +1,107 @@
+"""Every error leaves as RFC 9457 problem details; tracebacks go to the log only."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from litestar import Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.types import ExceptionHandlersMap
+
+from api.schemas import LineProblem, Problem
+from domain.errors import (
+    DomainError,
+    DuplicateProduct,
+    InvalidRows,
+    InvalidValue,
+    ProductNotFound,
+    RecordNotFound,
+    StorageUnavailable,
+)
+
+PROBLEM_JSON = "application/problem+json"
+MAX_LISTED_LINES = 1000  # a whole bad file is listed by count, not line by line
+logger = logging.getLogger("stockline")
+
+_STATUS: dict[type[DomainError], tuple[int, str]] = {
+    ProductNotFound: (404, "Product not found"),
+    RecordNotFound: (404, "Inventory record not found"),
+    DuplicateProduct: (409, "Product already exists"),
+    InvalidValue: (400, "Invalid value"),
+    InvalidRows: (422, "The file has bad lines"),
+    StorageUnavailable: (503, "Storage unavailable"),
+}
+
+
+def problem(status: int, title: str, detail: str, **extra: Any) -> Response[Problem]:
+    return Response(
+        Problem(title=title, status=status, detail=detail, **extra),
+        status_code=status,
+        media_type=PROBLEM_JSON,
+    )
+
+
+def _domain_error(_: Request[Any, Any, Any], error: DomainError) -> Response[Problem]:
+    status, title = next(
+        (found for kind, found in _STATUS.items() if isinstance(error, kind)),
+        (400, "Request refused"),
+    )
+    if isinstance(error, InvalidRows):
+        listed = [LineProblem(e.line, e.message) for e in error.errors[:MAX_LISTED_LINES]]
+        return problem(status, title, str(error), errors=listed, error_count=len(error.errors))
+    if isinstance(error, StorageUnavailable):
+        logger.error("storage unavailable: %s", error)
+    return problem(status, title, str(error))
+
+
+def _validation_detail(error: ValidationException) -> str:
+    details = error.extra if isinstance(error.extra, list) else []
+    parts = [
+        f"{item.get('key') or item.get('source') or 'body'}: {item.get('message')}"
+        for item in details
+        if isinstance(item, dict)
+    ]
+    return "; ".join(parts) or str(error.detail)
+
+
+def _http_error(request: Request[Any, Any, Any], error: HTTPException) -> Response[Problem]:
+    status = error.status_code
+    if isinstance(error, ValidationException):
+        return problem(status, "Invalid request", _validation_detail(error))
+    if status == 404 and error.detail == "Not Found":
+        return problem(404, "Not found", f"no such endpoint: {request.method} {request.url.path}")
+    response = problem(status, _reason(status), str(error.detail))
+    response.headers.update(error.headers or {})
+    return response
+
+
+def _unexpected(request: Request[Any, Any, Any], error: Exception) -> Response[Problem]:
+    logger.exception("unexpected error on %s %s", request.method, request.url.path)
+    return problem(500, "Internal error", "the server failed; the error has been logged")
+
+
+def _reason(status: int) -> str:
+    from http import HTTPStatus
+
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
+
+
+async def replace_html_not_found(response: Response[Any]) -> Response[Any]:
+    """The OpenAPI router at /api answers unknown paths with an HTML page; answer a problem instead."""
+    if response.status_code == 404 and response.media_type == "text/html":
+        return problem(404, "Not found", "no such endpoint; /api/ui lists them all")
+    return response
+
+
+def exception_handlers() -> ExceptionHandlersMap:
+    return {
+        DomainError: _domain_error,
+        HTTPException: _http_error,
+        404: _http_error,  # unmatched routes are looked up by status, not by class
+        405: _http_error,
+        Exception: _unexpected,
+    }

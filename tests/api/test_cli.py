@@ -1,0 +1,63 @@
+"""The command line against a real CSV store in a temporary folder."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from api.cli import main
+
+
+@pytest.fixture
+def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+    monkeypatch.setenv("STOCKLINE_STORAGE", f"csv:///{tmp_path}/store/inventory.csv")
+    return CliRunner()
+
+
+def test_seed_export_and_import_round_trip(run: CliRunner, tmp_path: Path) -> None:
+    seeded = run.invoke(main, ["seed", "--products", "3", "--days", "10", "--end", "2025-06-30"])
+    assert seeded.exit_code == 0, seeded.output
+    assert "seeded 3 products, 30 records" in seeded.output
+    assert "not seeding" in run.invoke(main, ["seed", "--if-empty"]).output
+
+    exported = tmp_path / "out.csv"
+    assert run.invoke(main, ["export", str(exported)]).exit_code == 0
+    lines = exported.read_text(encoding="utf-8").splitlines()
+    assert (len(lines), lines[1].split(";")[2]) == (31, "21-06-2025")
+
+    replaced = run.invoke(main, ["import", str(exported), "--mode", "replace"])
+    assert replaced.exit_code == 0, replaced.output
+    assert "wrote 30 records from 30 rows" in replaced.output
+    again = run.invoke(main, ["export"])
+    assert again.output.splitlines() == lines
+
+
+def test_a_bad_file_is_refused_with_its_lines(run: CliRunner, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "product_id;product_name;date;inventory_level\n1;A;32-01-2025;1\n", encoding="utf-8"
+    )
+    result = run.invoke(main, ["import", str(bad)])
+    assert result.exit_code == 1
+    assert "line 2: date" in result.output
+
+
+def test_an_unknown_storage_is_named(run: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("STOCKLINE_STORAGE", "mongodb://x")
+    result = run.invoke(main, ["seed"])
+    assert result.exit_code == 1
+    assert "unknown storage 'mongodb://x'" in result.output
+
+
+def test_db_upgrade_has_nothing_to_do_for_csv(run: CliRunner) -> None:
+    assert "nothing to do" in run.invoke(main, ["db", "upgrade"]).output
+
+
+def test_openapi_lists_every_endpoint(run: CliRunner, tmp_path: Path) -> None:
+    target = tmp_path / "openapi.json"
+    assert run.invoke(main, ["openapi", str(target)]).exit_code == 0
+    paths = json.loads(target.read_text(encoding="utf-8"))["paths"]
+    assert {"/api/products", "/api/inventory", "/api/inventory/import", "/api/health"} <= set(paths)

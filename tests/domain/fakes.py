@@ -1,0 +1,130 @@
+"""Hand-written fakes of the ports: the smallest stores that keep their contracts."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from collections.abc import Sequence
+from types import TracebackType
+from typing import Self
+
+from domain.errors import DuplicateProduct
+from domain.model import HistoryRow, InventoryRecord, Page, Product, ProductSummary
+from domain.ports import InventoryRepository, ProductRepository, UnitOfWork
+
+Levels = dict[tuple[int, dt.date], int]
+
+
+class FakeProducts(ProductRepository):
+    def __init__(self, products: dict[int, str], levels: Levels) -> None:
+        self.products, self.levels = products, levels
+
+    async def get(self, product_id: int) -> Product | None:
+        name = self.products.get(product_id)
+        return Product(product_id, name) if name else None
+
+    async def summary(self, product_id: int) -> ProductSummary | None:
+        if product_id not in self.products:
+            return None
+        dates = sorted(date for pid, date in self.levels if pid == product_id)
+        latest = (
+            InventoryRecord(product_id, dates[-1], self.levels[product_id, dates[-1]])
+            if dates
+            else None
+        )
+        return ProductSummary(Product(product_id, self.products[product_id]), len(dates), latest)
+
+    async def all(self) -> list[Product]:
+        return [Product(pid, name) for pid, name in sorted(self.products.items())]
+
+    async def search(self, text: str | None, limit: int, offset: int) -> Page:
+        found = [p for p in await self.all() if text is None or text.lower() in p.name.lower()]
+        items = [await self.summary(p.id) for p in found[offset : offset + limit]]
+        return Page([item for item in items if item], len(found))
+
+    async def next_id(self) -> int:
+        return max(self.products, default=0) + 1
+
+    async def add(self, product: Product) -> None:
+        if product.id in self.products:
+            raise DuplicateProduct.by_id(product.id)
+        await self.rename(product)
+
+    async def rename(self, product: Product) -> None:
+        for pid, name in self.products.items():
+            if pid != product.id and name.lower() == product.name.lower():
+                raise DuplicateProduct.by_name(product.name, pid)
+        self.products[product.id] = product.name
+
+    async def remove(self, product_id: int) -> None:
+        del self.products[product_id]
+        for key in [key for key in self.levels if key[0] == product_id]:
+            del self.levels[key]
+
+    async def remove_all(self) -> None:
+        self.products.clear()
+        self.levels.clear()
+
+
+class FakeInventory(InventoryRepository):
+    def __init__(self, products: dict[int, str], levels: Levels) -> None:
+        self.products, self.levels = products, levels
+
+    async def get(self, product_id: int, date: dt.date) -> InventoryRecord | None:
+        level = self.levels.get((product_id, date))
+        return None if level is None else InventoryRecord(product_id, date, level)
+
+    async def history(
+        self, product_ids: Sequence[int] | None, start: dt.date | None, end: dt.date | None
+    ) -> list[HistoryRow]:
+        return [
+            HistoryRow(pid, self.products[pid], date, level)
+            for (pid, date), level in sorted(self.levels.items())
+            if (product_ids is None or pid in product_ids)
+            and (start is None or date >= start)
+            and (end is None or date <= end)
+        ]
+
+    async def put(self, record: InventoryRecord) -> bool:
+        key = (record.product_id, record.date)
+        created = key not in self.levels
+        self.levels[key] = record.level
+        return created
+
+    async def put_many(self, records: Sequence[InventoryRecord]) -> None:
+        for record in records:
+            await self.put(record)
+
+    async def remove(self, product_id: int, date: dt.date) -> bool:
+        return self.levels.pop((product_id, date), None) is not None
+
+
+class FakeUnitOfWork(UnitOfWork):
+    """Works on copies; commit publishes them. `commits` counts how often it was called."""
+
+    def __init__(self) -> None:
+        self.committed_products: dict[int, str] = {}
+        self.committed_levels: Levels = {}
+        self.commits = 0
+
+    async def __aenter__(self) -> Self:
+        products, levels = copy.copy(self.committed_products), copy.copy(self.committed_levels)
+        self.products = FakeProducts(products, levels)
+        self.inventory = FakeInventory(products, levels)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.rollback()
+
+    async def commit(self) -> None:
+        self.committed_products = dict(self.products.products)
+        self.committed_levels = dict(self.products.levels)
+        self.commits += 1
+
+    async def rollback(self) -> None:
+        """Dropping the copies is the rollback; the next enter starts from the committed state."""

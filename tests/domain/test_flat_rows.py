@@ -1,0 +1,102 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from domain import flat_rows
+from domain.errors import InvalidValue
+from domain.flat_rows import FlatRow
+from tests.domain.factories import FlatRowFactory
+
+HEADER = "product_id;product_name;date;inventory_level\n"
+
+
+def parse(text: str) -> tuple[list[FlatRow], list[tuple[int, str]]]:
+    rows, errors = flat_rows.parse(text)
+    return rows, [(error.line, error.message) for error in errors]
+
+
+def test_rows_are_parsed_with_their_line_numbers() -> None:
+    rows, errors = parse(HEADER + "1;Blue;31-12-2024;5\n2;Red;;\n")
+    assert errors == []
+    assert rows == [
+        FlatRow(1, "Blue", dt.date(2024, 12, 31), 5, line=2),
+        FlatRow(2, "Red", None, None, line=3),
+    ]
+
+
+def test_a_byte_order_mark_and_crlf_line_ends_are_accepted() -> None:
+    text = flat_rows.decode(
+        b"\xef\xbb\xbf" + HEADER.replace("\n", "\r\n").encode() + b"1;A;01-02-2025;3\r\n"
+    )
+    assert parse(text) == ([FlatRow(1, "A", dt.date(2025, 2, 1), 3, line=2)], [])
+
+
+def test_every_bad_line_is_reported_with_its_reason() -> None:
+    text = HEADER + "\n".join(
+        [
+            "0;A;01-01-2025;1",
+            "1;A;30-02-2025;1",
+            "1;A;2025-01-01;1",
+            "1;A;01-01-2025;-4",
+            "1;A;01-01-2025;1.5",
+            "1;;01-01-2025;1",
+            "1;A;01-01-2025",
+            "1;A;01-01-2025;",
+            "1;A;01-01-0000;1",
+        ]
+    )
+    rows, errors = parse(text)
+    assert rows == []
+    assert [line for line, _ in errors] == list(range(2, 11))
+    reasons = " | ".join(message for _, message in errors)
+    for expected in (
+        "product_id",
+        "real calendar date",
+        "dd-mm-yyyy",
+        "inventory_level",
+        "empty",
+        "expected 4 fields",
+        "both be given",
+    ):
+        assert expected in reasons
+
+
+def test_a_wrong_header_stops_at_line_one_and_hints_at_the_separator() -> None:
+    rows, errors = parse("product_id,product_name,date,inventory_level\n1,A,01-01-2025,1\n")
+    assert rows == []
+    assert errors[0][0] == 1
+    assert "separator is ';'" in errors[0][1]
+
+
+def test_an_empty_file_is_reported() -> None:
+    assert parse("")[1] == [
+        (
+            1,
+            "the file is empty; the first line must be "
+            "'product_id;product_name;date;inventory_level'",
+        )
+    ]
+
+
+def test_non_utf8_bytes_name_their_line() -> None:
+    with pytest.raises(InvalidValue, match="line 2 is not valid UTF-8"):
+        flat_rows.decode(HEADER.encode() + b"1;\xff;01-01-2025;1\n")
+
+
+def test_names_with_separators_quotes_and_accents_survive_a_round_trip() -> None:
+    rows = [
+        FlatRow(1, 'Bolt; "M8", 10 mm ÄÖ', dt.date(2025, 1, 1), 3, line=2),
+        FlatRow(2, "Plain", None, None, line=3),
+    ]
+    text = "".join(flat_rows.format_rows(rows))
+    assert text.startswith(HEADER)
+    assert parse(text) == (rows, [])
+
+
+def test_generated_rows_round_trip_and_are_chunked() -> None:
+    rows = [FlatRowFactory.build(line=number + 2) for number in range(250)]
+    chunks = list(flat_rows.format_rows(rows, chunk_rows=100))
+    assert len(chunks) == 3
+    assert parse("".join(chunks)) == (rows, [])

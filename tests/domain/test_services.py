@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from domain import services
+from domain.errors import DuplicateProduct, InvalidValue, ProductNotFound, RecordNotFound
+from domain.model import HistoryRow, Product
+from tests.domain.fakes import FakeUnitOfWork
+
+DAY = dt.date(2025, 6, 1)
+
+
+@pytest.fixture
+def uow() -> FakeUnitOfWork:
+    return FakeUnitOfWork()
+
+
+async def test_create_assigns_the_next_free_id_and_commits(uow: FakeUnitOfWork) -> None:
+    await services.create_product(uow, "Blue", 7)
+    created = await services.create_product(uow, "  Red ")
+    assert created == Product(8, "Red")
+    assert uow.committed_products == {7: "Blue", 8: "Red"}
+    assert uow.commits == 2
+
+
+async def test_a_name_taken_in_another_case_is_refused_and_nothing_committed(
+    uow: FakeUnitOfWork,
+) -> None:
+    await services.create_product(uow, "Blue")
+    with pytest.raises(DuplicateProduct):
+        await services.create_product(uow, "BLUE")
+    assert uow.committed_products == {1: "Blue"}
+
+
+async def test_rename_and_delete_need_an_existing_product(uow: FakeUnitOfWork) -> None:
+    with pytest.raises(ProductNotFound):
+        await services.rename_product(uow, 3, "X")
+    with pytest.raises(ProductNotFound):
+        await services.delete_product(uow, 3)
+    assert uow.commits == 0
+
+
+async def test_set_level_creates_then_replaces(uow: FakeUnitOfWork) -> None:
+    await services.create_product(uow, "Blue")
+    assert await services.set_level(uow, 1, DAY, 4) == (HistoryRow(1, "Blue", DAY, 4), True)
+    assert await services.set_level(uow, 1, DAY, 9) == (HistoryRow(1, "Blue", DAY, 9), False)
+    assert uow.committed_levels == {(1, DAY): 9}
+
+
+async def test_a_level_for_an_unknown_product_is_refused(uow: FakeUnitOfWork) -> None:
+    with pytest.raises(ProductNotFound):
+        await services.set_level(uow, 1, DAY, 4)
+    assert uow.committed_levels == {}
+
+
+async def test_deleting_a_missing_record_says_so(uow: FakeUnitOfWork) -> None:
+    await services.create_product(uow, "Blue")
+    with pytest.raises(RecordNotFound, match="2025-06-01"):
+        await services.delete_level(uow, 1, DAY)
+
+
+async def test_history_checks_products_and_the_range(uow: FakeUnitOfWork) -> None:
+    await services.create_product(uow, "Blue")
+    await services.set_level(uow, 1, DAY, 4)
+    assert await services.read_history(uow, [1, 1], DAY, DAY) == [HistoryRow(1, "Blue", DAY, 4)]
+    with pytest.raises(ProductNotFound):
+        await services.read_history(uow, [1, 2])
+    with pytest.raises(InvalidValue, match="after"):
+        await services.read_history(uow, [1], DAY, DAY - dt.timedelta(days=1))
+
+
+async def test_get_product_summarises_its_records(uow: FakeUnitOfWork) -> None:
+    await services.create_product(uow, "Blue")
+    await services.set_level(uow, 1, DAY, 4)
+    await services.set_level(uow, 1, DAY - dt.timedelta(days=3), 8)
+    summary = await services.get_product(uow, 1)
+    assert (summary.record_count, summary.latest and summary.latest.level) == (2, 4)

@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from domain import services
+from domain.errors import InvalidRows
+from domain.flat_rows import FlatRow
+from domain.transfer import ImportMode, export_rows, import_rows, parse_file
+from tests.domain.fakes import FakeUnitOfWork
+
+DAY = dt.date(2025, 1, 1)
+
+
+def rows_of(text: str) -> list[FlatRow]:
+    return parse_file(("product_id;product_name;date;inventory_level\n" + text).encode())
+
+
+async def test_an_import_writes_products_and_records_in_one_commit() -> None:
+    uow = FakeUnitOfWork()
+    report = await import_rows(uow, rows_of("1;A;01-01-2025;5\n1;A;02-01-2025;6\n2;B;;\n"))
+    assert (report.products_created, report.records_written, uow.commits) == (2, 2, 1)
+    assert uow.committed_products == {1: "A", 2: "B"}
+
+
+async def test_one_bad_line_refuses_the_whole_file() -> None:
+    uow = FakeUnitOfWork()
+    with pytest.raises(InvalidRows) as refused:
+        rows_of("1;A;01-01-2025;5\n1;A;01-13-2025;6\n")
+    assert [error.line for error in refused.value.errors] == [3]
+    assert uow.commits == 0
+
+
+async def test_conflicts_with_the_file_and_the_store_are_each_named() -> None:
+    uow = FakeUnitOfWork()
+    await services.create_product(uow, "Stored", 1)
+    await services.create_product(uow, "Taken", 2)
+    rows = rows_of(
+        "1;Other;01-01-2025;5\n3;A;01-01-2025;1\n3;B;02-01-2025;1\n3;A;01-01-2025;2\n4;TAKEN;;\n"
+    )
+    with pytest.raises(InvalidRows) as refused:
+        await import_rows(uow, rows)
+    messages = {error.line: error.message for error in refused.value.errors}
+    assert "stored as 'Stored'" in messages[2]
+    assert "named 'A' on line 3" in messages[4]
+    assert "already on line 3" in messages[5]
+    assert "belongs to product 2" in messages[6]
+    assert uow.commits == 2
+
+
+async def test_a_dry_run_reports_without_writing() -> None:
+    uow = FakeUnitOfWork()
+    report = await import_rows(uow, rows_of("1;A;01-01-2025;5\n"), dry_run=True)
+    assert (report.dry_run, report.records_written, uow.commits) == (True, 1, 0)
+
+
+async def test_replace_makes_the_file_the_whole_store() -> None:
+    uow = FakeUnitOfWork()
+    await services.create_product(uow, "Old", 1)
+    await services.set_level(uow, 1, DAY, 3)
+    report = await import_rows(uow, rows_of("1;New;02-01-2025;5\n"), ImportMode.REPLACE)
+    assert (report.products_created, report.products_removed) == (1, 0)
+    assert uow.committed_products == {1: "New"}
+    assert uow.committed_levels == {(1, dt.date(2025, 1, 2)): 5}
+
+
+async def test_export_gives_a_bare_row_to_a_product_without_records() -> None:
+    uow = FakeUnitOfWork()
+    await import_rows(uow, rows_of("1;A;02-01-2025;5\n1;A;01-01-2025;4\n2;B;;\n"))
+    exported = list(await export_rows(uow))
+    assert [(row.product_id, row.date, row.level) for row in exported] == [
+        (1, DAY, 4),
+        (1, dt.date(2025, 1, 2), 5),
+        (2, None, None),
+    ]
+    assert [row.product_id for row in await export_rows(uow, [2])] == [2]
