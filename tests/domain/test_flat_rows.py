@@ -7,7 +7,7 @@ import pytest
 from domain import flat_rows
 from domain.errors import InvalidValue
 from domain.flat_rows import FlatRow
-from tests.domain.factories import FlatRowFactory
+from tests.domain.factories import flat_row
 
 HEADER = "product_id;product_name;date;inventory_level\n"
 
@@ -96,7 +96,7 @@ def test_names_with_separators_quotes_and_accents_survive_a_round_trip() -> None
 
 
 def test_generated_rows_round_trip_and_are_chunked() -> None:
-    rows = [FlatRowFactory.build(line=number + 2) for number in range(250)]
+    rows = [flat_row(line=number + 2) for number in range(250)]
     chunks = list(flat_rows.format_rows(rows, chunk_rows=100))
     assert len(chunks) == 3
     assert parse("".join(chunks)) == (rows, [])

@@ -7,11 +7,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from adapters.csv_file.journal import fsync_folder
 from adapters.memory.index import Index
 from domain import flat_rows
-from domain.errors import InvalidValue, StorageUnavailable
+from domain.errors import LineError, StorageUnavailable
 from domain.flat_rows import FlatRow
-from domain.transfer import find_conflicts
+from domain.model import name_key
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,35 +33,43 @@ def stamp_of(path: Path) -> Stamp | None:
 
 
 def load(path: Path) -> Index:
-    """The file's content as an index; an absent file is an empty store."""
+    """The file's content as an index, read as a stream; an absent file is an empty store."""
     try:
-        data = path.read_bytes()
+        handle = open(path, encoding="utf-8", newline="")  # noqa: SIM115 - closed by `with` below; opening alone may fail
     except FileNotFoundError:
         return Index()
     except OSError as error:
         raise StorageUnavailable(f"cannot read {path}: {error.strerror}") from None
-    try:
-        rows, errors = flat_rows.parse(flat_rows.decode(data))
-    except InvalidValue as error:
-        raise StorageUnavailable(f"{path}: {error}") from None
-    errors = errors or find_conflicts(rows, {})
-    if errors:
-        first = errors[0]
-        more = f" (and {len(errors) - 1} more bad lines)" if len(errors) > 1 else ""
-        raise StorageUnavailable(f"{path} line {first.line}: {first.message}{more}")
-    return _index_of(rows)
-
-
-def _index_of(rows: list[FlatRow]) -> Index:
     index = Index()
-    for row in rows:
-        if row.product_id not in index.names:
-            index.add_product(row.product_id, row.product_name)
-        if row.date is not None and row.level is not None:
-            index.levels[row.product_id][row.date] = row.level
-    index.record_total = sum(len(levels) for levels in index.levels.values())
-    index.forget_undo()
+    with handle:
+        try:
+            for item in flat_rows.read(handle):
+                problem = item.message if isinstance(item, LineError) else _add(index, item)
+                if problem:
+                    raise StorageUnavailable(f"{path} line {item.line}: {problem}")
+        except UnicodeDecodeError:
+            raise StorageUnavailable(f"{path} is not valid UTF-8") from None
     return index
+
+
+def _add(index: Index, row: FlatRow) -> str | None:
+    """Put a row of the file in the index, or say why the file is inconsistent."""
+    product_id = row.product_id
+    name = index.names.get(product_id)
+    if name is None:
+        owner = index.owners.setdefault(name_key(row.product_name), product_id)
+        if owner != product_id:
+            return f"the name {row.product_name!r} belongs to product {owner} too"
+        index.names[product_id] = row.product_name
+        index.levels[product_id] = {}
+    elif name != row.product_name:
+        return f"product {product_id} is named {name!r} on an earlier line"
+    if row.date is not None and row.level is not None:
+        levels = index.levels[product_id]
+        if row.date in levels:
+            return f"product {product_id} on {flat_rows.format_date(row.date)} appears twice"
+        levels[row.date] = row.level
+    return None
 
 
 def rows_of(index: Index) -> Iterator[FlatRow]:
@@ -86,11 +95,7 @@ def replace_atomically(path: Path, index: Index) -> Stamp:
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temporary, path)
-        folder = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(folder)
-        finally:
-            os.close(folder)
+        fsync_folder(path.parent)
     except OSError as error:
         raise StorageUnavailable(f"cannot write {path}: {error.strerror}") from None
     stamp = stamp_of(path)

@@ -1,19 +1,30 @@
-"""`csv:///path`: the flat file, locked between processes, replaced atomically on commit."""
+"""`csv:///path`: the flat file, with a journal of commits beside it.
+
+A commit is one durable append to the journal; the file itself is rewritten (atomically)
+only when the journal has grown to a quarter of the file, on start and on close. Every
+transaction holds an exclusive lock shared by all processes using the file.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import fcntl
+import logging
 import os
+import time
 from pathlib import Path
 from types import TracebackType
 from typing import Self
 
-from adapters.csv_file import file_io
+from adapters.csv_file import file_io, journal
 from adapters.memory.index import Index
 from adapters.memory.repositories import MemoryInventoryRepository, MemoryProductRepository
 from domain.errors import StorageUnavailable
 from domain.ports import UnitOfWork
+
+MIN_FOLD_BYTES = 1 << 20  # below this a journal is folded only when the store is idle
+FOLD_WHEN_IDLE = 2.0  # seconds without commits after which the file is brought up to date
+logger = logging.getLogger(__name__)
 
 
 class CsvStorage:
@@ -21,72 +32,149 @@ class CsvStorage:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.index = Index()
-        self.stamp: file_io.Stamp | None = None
+        self.journal = journal.journal_path(path)
+        self.index = Index(redo_log=[])
         self.lock = asyncio.Lock()
+        self._file_stamp: file_io.Stamp | None = None
+        self._journal_end = 0  # how much of the journal the index holds
         self._lock_fd: int | None = None
+        self._fold_timer: asyncio.TimerHandle | None = None
+        self._fold_task: asyncio.Task[None] | None = None
+        self._fold_seconds = 0.0
 
     async def open(self) -> None:
-        """Create the folder if needed and read the file (it stays absent until a first write)."""
+        """Create the folder if needed, read the file and its journal, fold them together."""
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             lock_path = self.path.with_name(self.path.name + ".lock")
             self._lock_fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
         except OSError as error:
             raise StorageUnavailable(f"cannot use {self.path}: {error.strerror}") from None
-        async with self.unit_of_work():
-            pass
+        try:
+            await self.fold()
+        except BaseException:
+            os.close(self._lock_fd)
+            self._lock_fd = None
+            raise
 
     async def close(self) -> None:
-        if self._lock_fd is not None:
+        if self._lock_fd is None:
+            return
+        if self._fold_timer is not None:
+            self._fold_timer.cancel()
+        try:
+            if self._fold_task is not None:
+                await self._fold_task
+            await self.fold()
+        finally:
             os.close(self._lock_fd)
             self._lock_fd = None
 
     def unit_of_work(self) -> CsvUnitOfWork:
         return CsvUnitOfWork(self)
 
-    async def lock_file(self) -> None:
-        """Take the inter-process lock: at once when free, else waiting in a thread."""
-        assert self._lock_fd is not None, "open() the storage first"
-        try:
-            fcntl.flock(self._lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            await asyncio.to_thread(fcntl.flock, self._lock_fd, fcntl.LOCK_EX)
+    async def fold(self) -> None:
+        """Write the journal's commits into the file and empty the journal."""
+        async with self.unit_of_work():
+            if self._journal_end:
+                await asyncio.to_thread(self._fold)
 
-    def unlock_file(self) -> None:
+    async def acquire(self) -> None:
+        """Take both locks (in-process, then between processes) and catch up with the disk."""
+        assert self._lock_fd is not None, "open() the storage first"
+        await self.lock.acquire()
+        try:
+            try:
+                fcntl.flock(self._lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                await asyncio.to_thread(fcntl.flock, self._lock_fd, fcntl.LOCK_EX)
+            try:
+                await asyncio.to_thread(self._catch_up)
+            except BaseException:
+                fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
+                raise
+        except BaseException:
+            self.lock.release()
+            raise
+        self.index.forget_undo()
+
+    def release(self) -> None:
         assert self._lock_fd is not None
         fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
+        self.lock.release()
 
-    async def refresh(self) -> None:
-        """Re-read the file when another process or a person changed it."""
-        current = await asyncio.to_thread(file_io.stamp_of, self.path)
-        if current != self.stamp:
-            self.index = await asyncio.to_thread(file_io.load, self.path)
-            self.stamp = current
+    async def persist(self) -> None:
+        """Make the transaction's changes durable (the caller holds the locks)."""
+        changes = self.index.take_changes()
+        if not changes:
+            return
+        commit = journal.encode(changes)
+        self._journal_end = await asyncio.to_thread(journal.append, self.journal, commit)
+        if self._journal_end > max(MIN_FOLD_BYTES, (self._file_stamp or _NO_FILE).size // 4):
+            await asyncio.to_thread(self._fold)
+        else:
+            self._fold_later()
+
+    def _fold_later(self) -> None:
+        """Bring the file up to date once writes pause, for people who open it meanwhile.
+
+        The pause asked for grows with the time a fold takes, so a large file is not
+        rewritten after every lone edit.
+        """
+        if self._fold_timer is not None:
+            self._fold_timer.cancel()
+        delay = max(FOLD_WHEN_IDLE, 30 * self._fold_seconds)
+        self._fold_timer = asyncio.get_running_loop().call_later(delay, self._start_fold)
+
+    def _start_fold(self) -> None:
+        self._fold_timer = None
+        if self._lock_fd is not None and (self._fold_task is None or self._fold_task.done()):
+            self._fold_task = asyncio.create_task(self._fold_quietly())
+
+    async def _fold_quietly(self) -> None:
+        try:
+            await self.fold()
+        except StorageUnavailable as error:  # harmless: the journal still holds every commit
+            logger.warning("could not fold the journal into the file: %s", error)
+
+    def _catch_up(self) -> None:
+        """Re-read what other processes, or a person, changed since we last looked."""
+        file_stamp = file_io.stamp_of(self.path)
+        journal_stamp = file_io.stamp_of(self.journal)
+        journal_size = journal_stamp.size if journal_stamp else 0
+        if file_stamp != self._file_stamp or journal_size < self._journal_end:
+            index = file_io.load(self.path)
+            index.redo_log = []
+            self.index, self._file_stamp, self._journal_end = index, file_stamp, 0
+        if journal_size > self._journal_end:
+            replayed = journal.replay(self.journal, self.index, self._journal_end)
+            self._journal_end = replayed.end
+            if replayed.torn:  # a commit cut short by a crash: never acknowledged
+                journal.cut(self.journal, replayed.end)
+
+    def _fold(self) -> None:
+        """File first, then the journal: a crash between leaves a journal whose replay
+        over the new file changes nothing, since each change sets state absolutely."""
+        started = time.perf_counter()
+        self._file_stamp = file_io.replace_atomically(self.path, self.index)
+        journal.cut(self.journal, 0)
+        self._journal_end = 0
+        self._fold_seconds = time.perf_counter() - started
+
+
+_NO_FILE = file_io.Stamp(0, 0, 0)
 
 
 class CsvUnitOfWork(UnitOfWork):
-    """Holds both locks for the transaction; changes the index in place, undoing on rollback."""
+    """Holds the store's locks for the transaction; changes the index in place."""
 
     def __init__(self, storage: CsvStorage) -> None:
         self._storage = storage
 
     async def __aenter__(self) -> Self:
-        await self._storage.lock.acquire()
-        try:
-            await self._storage.lock_file()
-            try:
-                await self._storage.refresh()
-            except BaseException:
-                self._storage.unlock_file()
-                raise
-        except BaseException:
-            self._storage.lock.release()
-            raise
-        index = self._storage.index
-        index.forget_undo()
-        self.products = MemoryProductRepository(index)
-        self.inventory = MemoryInventoryRepository(index)
+        await self._storage.acquire()
+        self.products = MemoryProductRepository(self._storage.index)
+        self.inventory = MemoryInventoryRepository(self._storage.index)
         return self
 
     async def __aexit__(
@@ -98,21 +186,15 @@ class CsvUnitOfWork(UnitOfWork):
         try:
             await self.rollback()
         finally:
-            self._storage.unlock_file()
-            self._storage.lock.release()
+            self._storage.release()
 
     async def commit(self) -> None:
-        storage = self._storage
-        if not storage.index.undo_log:
-            return
         try:
-            storage.stamp = await asyncio.to_thread(
-                file_io.replace_atomically, storage.path, storage.index
-            )
+            await self._storage.persist()
         except BaseException:
             await self.rollback()
             raise
-        storage.index.forget_undo()
+        self._storage.index.forget_undo()
 
     async def rollback(self) -> None:
         self._storage.index.undo()

@@ -1,4 +1,5 @@
-"""Products and records in dictionaries, with an undo log for rollback."""
+"""Products and records in dictionaries, with an undo log for rollback and, when asked,
+a redo log of the changes for the CSV store's journal."""
 
 from __future__ import annotations
 
@@ -13,6 +14,21 @@ from domain.model import name_key
 UndoEntry = tuple[object, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class Change:
+    """A change as the CSV store's journal keeps it.
+
+    Each sets state absolutely (a level, a name, an absence), so replaying a change
+    over a file that already holds it is harmless.
+    """
+
+    kind: str  # "set", "unset", "name", "drop" (a product) or "clear" (everything)
+    product_id: int = 0
+    name: str = ""
+    date: dt.date | None = None
+    level: int | None = None
+
+
 @dataclass
 class Index:
     """The whole store: product names and, per product, the level on each date."""
@@ -21,7 +37,7 @@ class Index:
     owners: dict[str, int] = field(default_factory=dict)  # name_key -> product id
     levels: dict[int, dict[dt.date, int]] = field(default_factory=dict)
     undo_log: list[UndoEntry] = field(default_factory=list)
-    record_total: int = 0
+    redo_log: list[Change] | None = None  # kept only when a journal will be written
 
     def add_product(self, product_id: int, name: str) -> None:
         if product_id in self.names:
@@ -30,6 +46,7 @@ class Index:
         self.undo_log.append(("product", product_id, None, None))
         self.names[product_id] = name
         self.levels[product_id] = {}
+        self._redo(Change("name", product_id, name))
 
     def rename_product(self, product_id: int, name: str) -> None:
         old = self.names[product_id]
@@ -39,43 +56,81 @@ class Index:
         self.owners[name_key(name)] = product_id
         self.undo_log.append(("product", product_id, old, None))
         self.names[product_id] = name
+        self._redo(Change("name", product_id, name))
 
     def remove_product(self, product_id: int) -> None:
         name = self.names.pop(product_id)
         del self.owners[name_key(name)]
         levels = self.levels.pop(product_id)
-        self.record_total -= len(levels)
         self.undo_log.append(("product", product_id, name, levels))
+        self._redo(Change("drop", product_id))
 
     def remove_all(self) -> None:
-        old = Index(self.names, self.owners, self.levels, [], self.record_total)
+        old = Index(self.names, self.owners, self.levels)
         self.undo_log.append(("all", old))
-        self.names, self.owners, self.levels, self.record_total = {}, {}, {}, 0
+        self.names, self.owners, self.levels = {}, {}, {}
+        self._redo(Change("clear"))
 
     def put_level(self, product_id: int, date: dt.date, level: int) -> bool:
         levels = self.levels[product_id]
         old = levels.get(date)
         levels[date] = level
         self.undo_log.append(("level", product_id, date, old))
-        if old is None:
-            self.record_total += 1
+        self._redo(Change("set", product_id, self.names[product_id], date, level))
         return old is None
 
     def remove_level(self, product_id: int, date: dt.date) -> bool:
         old = self.levels[product_id].pop(date, None)
         if old is None:
             return False
-        self.record_total -= 1
         self.undo_log.append(("level", product_id, date, old))
+        self._redo(Change("unset", product_id, self.names[product_id], date))
         return True
 
     def forget_undo(self) -> None:
+        """Called once changes are durable: they can no longer be taken back."""
         self.undo_log = []
+        if self.redo_log is not None:
+            self.redo_log = []
+
+    def take_changes(self) -> list[Change]:
+        """The changes since the last `forget_undo`, oldest first."""
+        return list(self.redo_log or [])
 
     def undo(self) -> None:
         """Take back every change since the last `forget_undo`, newest first."""
         while self.undo_log:
             self._undo_one(self.undo_log.pop())
+        if self.redo_log is not None:
+            self.redo_log = []
+
+    def replay(self, change: Change) -> None:
+        """Apply a change read back from the journal; call `rebuild_owners` after a batch.
+
+        Names are not checked here: a journal replayed over a file that already holds
+        some of its changes may rename products through states that clash for a moment.
+        """
+        product_id, kind = change.product_id, change.kind
+        if kind == "set" and change.date is not None and change.level is not None:
+            self.names.setdefault(product_id, change.name)
+            self.levels.setdefault(product_id, {})[change.date] = change.level
+        elif kind == "unset" and change.date is not None:
+            self.levels.get(product_id, {}).pop(change.date, None)
+        elif kind == "name":
+            self.names[product_id] = change.name
+            self.levels.setdefault(product_id, {})
+        elif kind == "drop":
+            self.names.pop(product_id, None)
+            self.levels.pop(product_id, None)
+        elif kind == "clear":
+            self.names, self.levels = {}, {}
+
+    def rebuild_owners(self) -> None:
+        self.owners = {name_key(name): product_id for product_id, name in self.names.items()}
+
+    def _redo(self, change: Change) -> None:
+        if self.redo_log is not None:
+            self.redo_log.append(change)
 
     def _undo_one(self, entry: UndoEntry) -> None:
         kind = entry[0]
@@ -86,21 +141,15 @@ class Index:
             levels = self.levels[product_id]
             if old is None:
                 del levels[date]
-                self.record_total -= 1
             else:
-                self.record_total += date not in levels
                 levels[date] = old  # type: ignore[assignment]
         elif kind == "product":
             self._undo_product(entry)
         else:
             old_index = entry[1]
             assert isinstance(old_index, Index)
-            self.names, self.owners, self.levels = (
-                old_index.names,
-                old_index.owners,
-                old_index.levels,
-            )
-            self.record_total = old_index.record_total
+            self.names, self.owners = old_index.names, old_index.owners
+            self.levels = old_index.levels
 
     def _undo_product(self, entry: UndoEntry) -> None:
         _, product_id, old_name, old_levels = entry
@@ -109,7 +158,7 @@ class Index:
         if current is not None:
             del self.owners[name_key(current)]
         if old_name is None:  # the product was added: drop it
-            self.record_total -= len(self.levels.pop(product_id, {}))
+            self.levels.pop(product_id, None)
             return
         assert isinstance(old_name, str)
         self.names[product_id] = old_name
@@ -117,7 +166,6 @@ class Index:
         if old_levels is not None:  # the product was removed: bring its records back
             assert isinstance(old_levels, dict)
             self.levels[product_id] = old_levels
-            self.record_total += len(old_levels)
 
     def _claim_name(self, product_id: int, name: str) -> None:
         owner = self.owners.get(name_key(name))

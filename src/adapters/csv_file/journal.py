@@ -1,0 +1,154 @@
+"""The journal beside the CSV file: each commit appended in the file's own row format.
+
+Lines (the file's header comes first):
+
+    7;Blue Widget;27-11-2026;42    set the level of product 7 on that date
+    7;Blue Widget;27-11-2026;      remove that record
+    7;Blue Widget;;                create product 7, or rename it
+    7;;;                           delete product 7 with its records
+    *;;;                           delete everything
+    =;3;;1c291ca3                  end of a commit: its 3 lines and their CRC-32
+
+A commit is one append and one fsync. A commit cut short by a crash has no valid end
+line and is dropped when the journal is read again: it was never acknowledged.
+Blocking: call these off the event loop.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import os
+import re
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from adapters.memory.index import Change, Index
+from domain import flat_rows
+from domain.errors import StorageUnavailable
+
+HEADER = (flat_rows.HEADER_LINE + "\n").encode()
+_END = re.compile(rb"^=;(\d+);;([0-9a-f]{8})\n", re.MULTILINE)
+
+
+def journal_path(main: Path) -> Path:
+    return main.with_name(main.name + ".journal")
+
+
+def _line(change: Change) -> str:
+    name = flat_rows.quote_name(change.name)
+    date = flat_rows.format_date(change.date) if change.date else ""
+    if change.kind == "set":
+        return f"{change.product_id};{name};{date};{change.level}\n"
+    if change.kind == "unset":
+        return f"{change.product_id};{name};{date};\n"
+    if change.kind == "name":
+        return f"{change.product_id};{name};;\n"
+    if change.kind == "drop":
+        return f"{change.product_id};;;\n"
+    return "*;;;\n"
+
+
+def encode(changes: list[Change]) -> bytes:
+    """One commit: its lines, then the line that seals them."""
+    body = "".join(_line(change) for change in changes).encode()
+    return body + f"=;{len(changes)};;{zlib.crc32(body):08x}\n".encode()
+
+
+def append(path: Path, commit: bytes) -> int:
+    """Append a commit durably; the journal's size afterwards."""
+    created = not path.exists()
+    try:
+        handle = open(path, "ab")  # noqa: SIM115 - closed by `with` below; opening alone may fail
+    except OSError as error:
+        raise StorageUnavailable(f"cannot write {path}: {error.strerror}") from None
+    with handle:
+        start = handle.tell()
+        try:
+            handle.write(commit if start else HEADER + commit)
+            handle.flush()
+            os.fsync(handle.fileno())
+            if created:
+                fsync_folder(path.parent)
+        except OSError as error:
+            # Take the bytes back, or another reader would replay a commit we refused.
+            with contextlib.suppress(OSError):
+                handle.truncate(start)
+            raise StorageUnavailable(f"cannot write {path}: {error.strerror}") from None
+        return handle.tell()
+
+
+def fsync_folder(folder: Path) -> None:
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+@dataclass(frozen=True, slots=True)
+class Replayed:
+    end: int  # offset just after the last whole commit
+    changes: int
+    torn: bool  # bytes after `end` that are not a whole commit
+
+
+def replay(path: Path, index: Index, offset: int) -> Replayed:
+    """Apply every whole commit from `offset` on to the index."""
+    try:
+        with open(path, "rb") as handle:
+            handle.seek(offset)
+            data = handle.read()
+    except FileNotFoundError:
+        return Replayed(0, 0, False)
+    position = len(HEADER) if offset == 0 and data.startswith(HEADER) else 0
+    count = 0
+    for end, body in _commits(data, position):
+        for change in _changes(body.decode("utf-8")):
+            index.replay(change)
+            count += 1
+        position = end
+    if count:
+        index.rebuild_owners()
+    return Replayed(offset + position, count, position < len(data))
+
+
+def _commits(data: bytes, position: int) -> Iterator[tuple[int, bytes]]:
+    """Each sealed commit after `position`: where it ends, and its lines."""
+    for seal in _END.finditer(data, position):
+        body = data[position : seal.start()]
+        if body.count(b"\n") != int(seal[1]) or zlib.crc32(body) != int(seal[2], 16):
+            return
+        position = seal.end()
+        yield position, body
+
+
+def _changes(text: str) -> Iterator[Change]:
+    for product, name, date, level in csv.reader(io.StringIO(text, newline=""), delimiter=";"):
+        when = flat_rows.parse_date(date) if date else None
+        if product == "*":
+            yield Change("clear")
+        elif not name:
+            yield Change("drop", int(product))
+        elif when is None:
+            yield Change("name", int(product), name)
+        elif level:
+            yield Change("set", int(product), name, when, int(level))
+        else:
+            yield Change("unset", int(product), name, when)
+
+
+def cut(path: Path, size: int) -> None:
+    """Drop what follows `size` (a torn commit, or everything once folded into the file)."""
+    try:
+        with open(path, "r+b") as handle:
+            handle.truncate(size)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except FileNotFoundError:
+        return
+    except OSError as error:
+        raise StorageUnavailable(f"cannot write {path}: {error.strerror}") from None
