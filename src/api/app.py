@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib.metadata import version
+from typing import Any
 
 from litestar import Litestar
 from litestar.config.cors import CORSConfig
+from litestar.datastructures import ResponseHeader
 from litestar.di import Provide
 from litestar.logging import LoggingConfig
+from litestar.response import Response
 from litestar.static_files import create_static_files_router
 from litestar.types import ControllerRouterHandler
 
@@ -21,8 +24,15 @@ from api.controllers.transfer import TransferController
 from api.docs import openapi_config, swagger_assets
 from api.errors import exception_handlers, replace_html_not_found
 from api.query_check import refuse_unknown_query_parameters
+from api.request_log import request_log
+from api.security import UI_HEADERS, token_guard
 from api.settings import Settings
 from domain.ports import UnitOfWork
+
+
+async def with_ui_headers(response: Response[Any]) -> Response[Any]:
+    response.headers.update(UI_HEADERS)
+    return response
 
 
 def create_app(settings: Settings, storage: Storage | None = None) -> Litestar:
@@ -57,6 +67,7 @@ def create_app(settings: Settings, storage: Storage | None = None) -> Litestar:
                 directories=[settings.frontend_dir],
                 html_mode=True,
                 include_in_schema=False,
+                after_request=with_ui_headers,
             )
         )
     return Litestar(
@@ -66,6 +77,9 @@ def create_app(settings: Settings, storage: Storage | None = None) -> Litestar:
             "storage_kind": Provide(storage_kind, sync_to_thread=False),
         },
         lifespan=[lifespan],
+        guards=[token_guard(settings.api_token)] if settings.api_token else [],
+        middleware=[request_log],
+        response_headers=[ResponseHeader(name="X-Content-Type-Options", value="nosniff")],
         before_request=refuse_unknown_query_parameters,
         after_request=replace_html_not_found,
         exception_handlers=exception_handlers(),

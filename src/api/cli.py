@@ -78,6 +78,7 @@ def serve(host: str | None, port: int | None) -> None:
         port=port or settings.port,
         log_level=settings.log_level,
         timeout_graceful_shutdown=10,
+        access_log=False,  # the app logs each request itself, with its duration
     )
 
 

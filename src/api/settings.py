@@ -24,6 +24,7 @@ class Settings:
     frontend_dir: Path = Path("frontend/dist")
     max_upload_bytes: int = 64 * 1024 * 1024
     log_level: str = "info"
+    api_token: str | None = None  # when set, changing data needs it as a bearer token
 
 
 def _integer(environ: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
@@ -55,4 +56,5 @@ def settings_from_env(environ: Mapping[str, str]) -> Settings:
             environ, "MAX_UPLOAD_BYTES", defaults.max_upload_bytes, 1024, 2**40
         ),
         log_level=environ.get(PREFIX + "LOG_LEVEL", "").strip().lower() or defaults.log_level,
+        api_token=environ.get(PREFIX + "API_TOKEN", "").strip() or None,
     )

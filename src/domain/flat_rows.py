@@ -87,7 +87,7 @@ class _RowParser:
             raise InvalidValue("line", f"expected 4 fields separated by ';', found {len(fields)}")
         id_text, name, date_text, level_text = fields
         product_id = _parse_int("product_id", id_text, MAX_PRODUCT_ID, 1)
-        product_name = clean_name(name)
+        product_name = clean_name(restore(name))
         self._products[id_text, name] = (product_id, product_name)
         date_text, level_text = date_text.strip(), level_text.strip()
         if not date_text and not level_text:
@@ -163,6 +163,26 @@ def parse(text: str) -> tuple[list[FlatRow], list[LineError]]:
     return rows, errors
 
 
+# A cell starting with one of these is a formula to a spreadsheet (OWASP's CSV injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_ESCAPE = "'"
+
+
+def defuse(name: str) -> str:
+    """A name as it is written to a file: a leading `'` keeps a spreadsheet from running it.
+
+    A name that itself starts with `'` gets one more, so `restore` gives back every name.
+    """
+    return _ESCAPE + name if name.startswith((*_FORMULA_START, _ESCAPE)) else name
+
+
+def restore(cell: str) -> str:
+    """The name a `defuse`d cell holds."""
+    if cell.startswith(_ESCAPE) and cell[1:].startswith((*_FORMULA_START, _ESCAPE)):
+        return cell[1:]
+    return cell
+
+
 def quote_name(name: str) -> str:
     """The name as a CSV field: quoted only when it holds `;`, a quote or a line break."""
     if ";" in name or '"' in name or "\n" in name or "\r" in name:
@@ -178,7 +198,7 @@ def format_rows(rows: Iterable[FlatRow], chunk_rows: int = 10_000) -> Iterator[s
     for row in rows:
         name = quoted.get(row.product_name)
         if name is None:
-            name = quoted[row.product_name] = quote_name(row.product_name)
+            name = quoted[row.product_name] = quote_name(defuse(row.product_name))
         if row.date is None or row.level is None:
             lines.append(f"{row.product_id};{name};;\n")
         else:

@@ -100,3 +100,23 @@ def test_generated_rows_round_trip_and_are_chunked() -> None:
     chunks = list(flat_rows.format_rows(rows, chunk_rows=100))
     assert len(chunks) == 3
     assert parse("".join(chunks)) == (rows, [])
+
+
+@pytest.mark.parametrize(
+    ("name", "cell"),
+    [
+        ("=SUM(A1:A9)", "'=SUM(A1:A9)"),
+        ("+1", "'+1"),
+        ("-20% sale", "'-20% sale"),
+        ("@cmd", "'@cmd"),
+        ("'quoted", "''quoted"),
+        ("'=x", "''=x"),
+        ("Plain = fine", "Plain = fine"),
+    ],
+)
+def test_formulas_are_defused_on_the_way_out_and_restored_on_the_way_in(
+    name: str, cell: str
+) -> None:
+    text = "".join(flat_rows.format_rows([FlatRow(1, name, None, None)]))
+    assert text == HEADER + f"1;{cell};;\n"
+    assert parse(text)[0][0].product_name == name

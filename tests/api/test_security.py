@@ -1,0 +1,78 @@
+"""Access control, the UI's headers and the request log."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+from litestar.testing import TestClient
+
+from api.app import create_app
+from api.settings import Settings
+
+TOKEN = "s3cret-token"
+
+
+@pytest.fixture
+def guarded(tmp_path: Path) -> TestClient:
+    frontend = tmp_path / "dist"
+    frontend.mkdir()
+    (frontend / "index.html").write_text(
+        "<!doctype html><title>Stockline</title>", encoding="utf-8"
+    )
+    settings = Settings(storage="memory://", api_token=TOKEN, frontend_dir=frontend)
+    return TestClient(create_app(settings))
+
+
+def test_without_the_token_reads_work_and_writes_are_401(guarded: TestClient) -> None:
+    with guarded as client:
+        assert client.get("/api/products").status_code == 200
+        for headers in ({}, {"authorization": "Bearer wrong"}, {"authorization": TOKEN}):
+            response = client.post("/api/products", json={"product_name": "A"}, headers=headers)
+            assert response.status_code == 401
+            assert response.headers["www-authenticate"].startswith("Bearer")
+            assert "Authorization: Bearer" in response.json()["detail"]
+        imported = client.post(
+            "/api/inventory/import", content=b"x", headers={"content-type": "text/csv"}
+        )
+        assert imported.status_code == 401
+        assert client.get("/api/products").json()["total"] == 0
+
+
+def test_with_the_token_writes_work(guarded: TestClient) -> None:
+    with guarded as client:
+        auth = {"authorization": f"Bearer {TOKEN}"}
+        assert (
+            client.post("/api/products", json={"product_name": "A"}, headers=auth).status_code
+            == 201
+        )
+        assert (
+            client.put(
+                "/api/products/1/inventory/2025-01-01", json={"inventory_level": 1}, headers=auth
+            ).status_code
+            == 201
+        )
+        assert client.delete("/api/products/1", headers=auth).status_code == 204
+
+
+def test_the_ui_page_allows_only_its_own_assets(guarded: TestClient) -> None:
+    with guarded as client:
+        page = client.get("/")
+        assert page.status_code == 200
+        policy = page.headers["content-security-policy"]
+        assert "default-src 'self'" in policy
+        assert "unsafe-inline" not in policy
+        assert page.headers["x-content-type-options"] == "nosniff"
+        assert client.get("/api/health").headers["x-content-type-options"] == "nosniff"
+
+
+def test_each_request_is_logged_with_status_and_duration(
+    client: TestClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.INFO, logger="stockline.requests"):
+        client.get("/api/products/7")
+    lines = [
+        record.getMessage() for record in caplog.records if record.name == "stockline.requests"
+    ]
+    assert any("method=GET path=/api/products/7 status=404 duration_ms=" in line for line in lines)
