@@ -5,17 +5,18 @@ from __future__ import annotations
 import logging
 import time
 
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.enums import ScopeType
+from litestar.types import ASGIApp, HTTPScope, Message, Receive, Scope, Send
 
 logger = logging.getLogger("stockline.requests")
 
 
 def request_log(app: ASGIApp) -> ASGIApp:
     async def logged(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != ScopeType.HTTP:
             await app(scope, receive, send)
             return
-        method, path = scope["method"], scope["path"]
+        http: HTTPScope = scope  # type: ignore[assignment]  # narrowed by the check above
         started = time.perf_counter()
         status = 500  # what the client gets if the app fails before answering
 
@@ -28,12 +29,13 @@ def request_log(app: ASGIApp) -> ASGIApp:
         try:
             await app(scope, receive, capture)
         finally:
+            elapsed_ms = (time.perf_counter() - started) * 1000
             logger.info(
                 "method=%s path=%s status=%d duration_ms=%.1f",
-                scope["method"],
-                scope["path"],
+                http["method"],
+                http["path"],
                 status,
-                (time.perf_counter() - started) * 1000,
+                elapsed_ms,
             )
 
     return logged
