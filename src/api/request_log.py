@@ -16,7 +16,7 @@ def request_log(app: ASGIApp) -> ASGIApp:
         if scope["type"] != ScopeType.HTTP:
             await app(scope, receive, send)
             return
-        http: HTTPScope = scope  # type: ignore[assignment]  # narrowed by the check above
+        http: HTTPScope = scope
         started = time.perf_counter()
         status = 500  # what the client gets if the app fails before answering
 
