@@ -2,14 +2,62 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from litestar.openapi.config import OpenAPIConfig
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.plugins import SwaggerRenderPlugin
-from litestar.openapi.spec import Components, License
+from litestar.openapi.spec import (
+    Components,
+    License,
+    OpenAPIMediaType,
+    OpenAPIType,
+    Operation,
+    RequestBody,
+    Schema,
+)
 from litestar.router import Router
 from litestar.static_files import create_static_files_router
 from swagger_ui_bundle import swagger_ui_path
 
+from api.errors import PROBLEM_JSON
+from api.schemas import Problem
+
 ASSETS = "/api/ui/assets"
+
+_PROBLEMS = {
+    401: "A token is configured and this request lacks it",
+    404: "No such product or record",
+    409: "The product id or name (in any case) is taken",
+    413: "The body is larger than the configured limit",
+    415: "The body is not sent as text/csv",
+    422: "The file has bad lines; `errors` lists each with its number",
+}
+
+
+def problems(*statuses: int) -> dict[int, ResponseSpec]:
+    """The error answers a handler can give, documented as RFC 9457 problems."""
+    return {
+        status: ResponseSpec(
+            data_container=Problem,
+            description=_PROBLEMS[status],
+            media_type=PROBLEM_JSON,
+            generate_examples=False,
+        )
+        for status in statuses
+    }
+
+
+@dataclass
+class CsvUpload(Operation):
+    """An operation whose request body is a CSV file (the handler reads it raw)."""
+
+    def __post_init__(self) -> None:
+        self.request_body = RequestBody(
+            content={"text/csv": OpenAPIMediaType(schema=Schema(type=OpenAPIType.STRING))},
+            description="The file in the brief's format: product_id;product_name;date;inventory_level",
+            required=True,
+        )
 
 
 def openapi_config(version: str) -> OpenAPIConfig:

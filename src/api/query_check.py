@@ -23,7 +23,8 @@ def _known_names(request: Request[Any, Any, Any]) -> frozenset[str]:
 
 
 async def refuse_unknown_query_parameters(request: Request[Any, Any, Any]) -> None:
-    if not request.query_params:
+    # The UI's own pages keep their state in the query string: only the API is checked.
+    if not request.query_params or not request.url.path.startswith("/api/"):
         return
     unknown = sorted(set(request.query_params) - _known_names(request))
     if unknown:

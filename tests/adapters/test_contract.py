@@ -208,3 +208,41 @@ async def test_a_new_unit_of_work_sees_committed_writes_of_another(storage: Stor
         await first.commit()
     async with second:
         assert await second.inventory.get(1, DAY) == InventoryRecord(1, DAY, 8)
+
+
+@pytest.mark.parametrize(("clash", "owner"), [("ÉCLAIR", 1), ("éclair", 1), ("STRASSE", 2)])
+async def test_names_equal_in_any_letter_case_beyond_ascii_are_one_name(
+    storage: Storage, clash: str, owner: int
+) -> None:
+    await add_products(storage, "Éclair", "Straße")
+    async with storage.unit_of_work() as uow:
+        with pytest.raises(DuplicateProduct, match=rf"\(product {owner}\)"):
+            await uow.products.add(Product(3, clash))
+        with pytest.raises(DuplicateProduct, match=rf"\(product {owner}\)"):
+            await uow.products.rename(Product(3 - owner, clash))
+
+
+async def test_search_takes_wildcards_literally_and_folds_any_case(storage: Storage) -> None:
+    await add_products(storage, "50% off", "Blue_widget", "Bluexwidget", "Éclair")
+    async with storage.unit_of_work() as uow:
+        found = {
+            text: [item.product.id for item in (await uow.products.search(text, 10, 0)).items]
+            for text in ("%", "_", "éCLAIR", "99999999999999999999")
+        }
+    assert found == {"%": [1], "_": [2], "éCLAIR": [4], "99999999999999999999": []}
+
+
+async def test_put_many_replaces_the_levels_of_existing_dates(storage: Storage) -> None:
+    await add_products(storage, "A")
+    async with storage.unit_of_work() as uow:
+        await uow.inventory.put_many([InventoryRecord(1, day(0), 1), InventoryRecord(1, day(1), 2)])
+        await uow.commit()
+    async with storage.unit_of_work() as uow:
+        await uow.inventory.put_many([InventoryRecord(1, day(1), 5), InventoryRecord(1, day(2), 6)])
+        await uow.commit()
+    async with storage.unit_of_work() as uow:
+        rows = await uow.inventory.history([1], None, None)
+        summary = await uow.products.summary(1)
+    assert [(row.date, row.level) for row in rows] == [(day(0), 1), (day(1), 5), (day(2), 6)]
+    assert summary is not None
+    assert (summary.record_count, summary.latest) == (3, InventoryRecord(1, day(2), 6))

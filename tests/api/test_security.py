@@ -76,3 +76,10 @@ def test_each_request_is_logged_with_status_and_duration(
         record.getMessage() for record in caplog.records if record.name == "stockline.requests"
     ]
     assert any("method=GET path=/api/products/7 status=404 duration_ms=" in line for line in lines)
+
+
+def test_ui_links_with_a_query_string_are_served(guarded: TestClient) -> None:
+    with guarded as client:
+        page = client.get("/", params={"product": [1, 2], "start": "2025-01-01"})
+        assert page.status_code == 200
+        assert "<title>Stockline</title>" in page.text

@@ -7,9 +7,11 @@ from typing import Annotated
 
 from litestar import Controller, Response, delete, get, put
 from litestar.di import NamedDependency
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import JSONBody, PathParameter, QueryParameter
 
 from api.controllers.products import ProductPath
+from api.docs import problems
 from api.schemas import LevelWrite, RowOut
 from domain import services
 from domain.errors import InvalidValue
@@ -34,7 +36,11 @@ def parse_iso_date(text: str) -> dt.date:
 class InventoryController(Controller):
     tags = ["inventory"]
 
-    @get("/api/inventory", summary="History of one or more products, by product id then date")
+    @get(
+        "/api/inventory",
+        summary="History of one or more products, by product id then date",
+        responses=problems(404),
+    )
     async def history(
         self,
         uow: NamedDependency[UnitOfWork],
@@ -55,7 +61,14 @@ class InventoryController(Controller):
     @put(
         "/api/products/{product_id:int}/inventory/{date:str}",
         summary="Set the level of a product on a date (create or replace)",
+        description="Answers 201 when the record is new, 200 when it replaced a level.",
         status_code=200,
+        responses={
+            201: ResponseSpec(
+                RowOut, description="The record was created", generate_examples=False
+            ),
+            **problems(404),
+        },
     )
     async def set_level(
         self,
@@ -69,7 +82,11 @@ class InventoryController(Controller):
         )
         return Response(RowOut.of(row), status_code=201 if created else 200)
 
-    @delete("/api/products/{product_id:int}/inventory/{date:str}", summary="Remove a record")
+    @delete(
+        "/api/products/{product_id:int}/inventory/{date:str}",
+        summary="Remove a record",
+        responses=problems(404),
+    )
     async def delete_level(
         self, uow: NamedDependency[UnitOfWork], product_id: ProductPath, date: DatePath
     ) -> None:

@@ -8,6 +8,7 @@ from litestar import Controller, delete, get, patch, post
 from litestar.di import NamedDependency
 from litestar.params import JSONBody, PathParameter, QueryParameter
 
+from api.docs import problems
 from api.schemas import ProductCreate, ProductOut, ProductPage, ProductRename
 from domain import services
 from domain.model import MAX_PRODUCT_ID
@@ -35,20 +36,23 @@ class ProductController(Controller):
         page = await services.list_products(uow, search, limit, offset)
         return ProductPage([ProductOut.of(item) for item in page.items], page.total, limit, offset)
 
-    @post(summary="Create a product; its id is the next free one when not given")
+    @post(
+        summary="Create a product; its id is the next free one when not given",
+        responses=problems(409),
+    )
     async def create_product(
         self, uow: NamedDependency[UnitOfWork], data: JSONBody[ProductCreate]
     ) -> ProductOut:
         product = await services.create_product(uow, data.product_name, data.product_id)
         return ProductOut(product.id, product.name, 0, None, None)
 
-    @get("/{product_id:int}", summary="Read a product")
+    @get("/{product_id:int}", summary="Read a product", responses=problems(404))
     async def get_product(
         self, uow: NamedDependency[UnitOfWork], product_id: ProductPath
     ) -> ProductOut:
         return ProductOut.of(await services.get_product(uow, product_id))
 
-    @patch("/{product_id:int}", summary="Rename a product")
+    @patch("/{product_id:int}", summary="Rename a product", responses=problems(404, 409))
     async def rename_product(
         self,
         uow: NamedDependency[UnitOfWork],
@@ -58,7 +62,11 @@ class ProductController(Controller):
         await services.rename_product(uow, product_id, data.product_name)
         return ProductOut.of(await services.get_product(uow, product_id))
 
-    @delete("/{product_id:int}", summary="Delete a product with all its records")
+    @delete(
+        "/{product_id:int}",
+        summary="Delete a product with all its records",
+        responses=problems(404),
+    )
     async def delete_product(
         self, uow: NamedDependency[UnitOfWork], product_id: ProductPath
     ) -> None:

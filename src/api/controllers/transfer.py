@@ -10,6 +10,7 @@ from litestar.exceptions import HTTPException
 from litestar.params import QueryParameter
 from litestar.response import Stream
 
+from api.docs import CsvUpload, problems
 from api.schemas import ImportReportOut
 from domain import flat_rows, transfer
 from domain.ports import UnitOfWork
@@ -32,6 +33,8 @@ class TransferController(Controller):
             "the file the whole store. dry_run checks and reports without writing."
         ),
         status_code=200,
+        operation_class=CsvUpload,
+        responses=problems(413, 415, 422),
     )
     async def import_csv(
         self,
@@ -56,6 +59,7 @@ class TransferController(Controller):
         "/export",
         summary="Export rows in the brief's CSV format",
         media_type=CSV,
+        responses=problems(404),
         response_description="product_id;product_name;date;inventory_level, dates dd-mm-yyyy",
     )
     async def export_csv(

@@ -1,0 +1,1 @@
+"""SQLite (aiosqlite) and PostgreSQL (asyncpg) storage through SQLAlchemy's async Core."""

@@ -1,0 +1,138 @@
+"""The inventory repository over SQL: upserts for writes, plain Core rows for history."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from itertools import starmap
+from typing import Any
+
+from sqlalchemy import Boolean, ColumnElement, and_, delete, literal_column, select, update
+from sqlalchemy.exc import IntegrityError
+
+from adapters.sql.products import storable
+from adapters.sql.tables import inventory_records, products
+from adapters.sql.transaction import Transaction, unavailable
+from domain.errors import DomainError, ProductNotFound
+from domain.model import HistoryRow, InventoryRecord
+from domain.ports import InventoryRepository
+
+RECORDS = inventory_records.c
+WRITE_BATCH = 5_000  # rows per executemany: bounded memory for the parameters
+IDS_PER_QUERY = 1_000  # well under the bind-parameter limits (32766 SQLite, 32767 asyncpg)
+
+
+class SqlInventoryRepository(InventoryRepository):
+    def __init__(self, transaction: Transaction) -> None:
+        self._tx = transaction
+
+    async def get(self, product_id: int, date: dt.date) -> InventoryRecord | None:
+        if not storable(product_id):
+            return None
+        query = select(RECORDS.inventory_level).where(_key(product_id, date))
+        level = (await self._tx.execute(query)).scalar()
+        return None if level is None else InventoryRecord(product_id, date, level)
+
+    async def history(
+        self, product_ids: Sequence[int] | None, start: dt.date | None, end: dt.date | None
+    ) -> list[HistoryRow]:
+        if product_ids is None:
+            return await self._history(None, start, end)
+        rows: list[HistoryRow] = []
+        for chunk in _chunks(sorted({pid for pid in product_ids if storable(pid)})):
+            rows.extend(await self._history(chunk, start, end))
+        return rows
+
+    async def put(self, record: InventoryRecord) -> bool:
+        try:
+            async with self._tx.refusable():
+                if self._tx.is_postgresql:
+                    return await self._upsert_telling_if_new(record)
+                return await self._update_or_insert(record)
+        except IntegrityError:
+            raise ProductNotFound(record.product_id) from None
+
+    async def put_many(self, records: Sequence[InventoryRecord]) -> None:
+        for start in range(0, len(records), WRITE_BATCH):
+            batch = records[start : start + WRITE_BATCH]
+            try:
+                async with self._tx.refusable():
+                    await self._tx.execute(self._upsert(), [_values(record) for record in batch])
+            except IntegrityError as error:
+                raise await self._missing_product(batch, error) from None
+
+    async def remove(self, product_id: int, date: dt.date) -> bool:
+        if not storable(product_id):
+            return False
+        result = await self._tx.execute(delete(inventory_records).where(_key(product_id, date)))
+        return result.rowcount > 0
+
+    async def _history(
+        self, product_ids: Sequence[int] | None, start: dt.date | None, end: dt.date | None
+    ) -> list[HistoryRow]:
+        # Plain columns, no ORM: a product has about a thousand rows and this is the hot path.
+        query = (
+            select(RECORDS.product_id, products.c.name, RECORDS.date, RECORDS.inventory_level)
+            .join_from(inventory_records, products, products.c.id == RECORDS.product_id)
+            .order_by(RECORDS.product_id, RECORDS.date)
+        )
+        if product_ids is not None:
+            query = query.where(RECORDS.product_id.in_(product_ids))
+        if start is not None:
+            query = query.where(RECORDS.date >= start)
+        if end is not None:
+            query = query.where(RECORDS.date <= end)
+        result = await self._tx.execute(query)
+        return list(starmap(HistoryRow, result.all()))
+
+    def _upsert(self) -> Any:
+        statement = self._tx.insert(inventory_records)
+        return statement.on_conflict_do_update(
+            index_elements=[RECORDS.product_id, RECORDS.date],
+            set_={"inventory_level": statement.excluded.inventory_level},
+        )
+
+    async def _upsert_telling_if_new(self, record: InventoryRecord) -> bool:
+        # A row PostgreSQL has just inserted has no xmax; one it updated carries our xid.
+        inserted = literal_column("xmax = 0", Boolean)
+        result = await self._tx.execute(self._upsert().returning(inserted), _values(record))
+        return bool(result.scalar_one())
+
+    async def _update_or_insert(self, record: InventoryRecord) -> bool:
+        # SQLite has no xmax. The UPDATE takes the database's write lock, so no other writer can
+        # slip in between it and the INSERT: "new" is exact.
+        updating = update(inventory_records).where(_key(record.product_id, record.date))
+        result = await self._tx.execute(updating.values(inventory_level=record.level))
+        if result.rowcount > 0:
+            return False
+        await self._tx.execute(self._upsert(), _values(record))
+        return True
+
+    async def _missing_product(
+        self, batch: Sequence[InventoryRecord], error: IntegrityError
+    ) -> DomainError:
+        """The refusal explained: a product of the batch does not exist (any more)."""
+        wanted = sorted({record.product_id for record in batch})
+        found: set[int] = set()
+        for chunk in _chunks(wanted):
+            result = await self._tx.execute(select(products.c.id).where(products.c.id.in_(chunk)))
+            found.update(result.scalars())
+        missing = [product_id for product_id in wanted if product_id not in found]
+        return ProductNotFound(missing[0]) if missing else unavailable(error)
+
+
+def _key(product_id: int, date: dt.date) -> ColumnElement[bool]:
+    return and_(RECORDS.product_id == product_id, RECORDS.date == date)
+
+
+def _values(record: InventoryRecord) -> dict[str, Any]:
+    return {
+        "product_id": record.product_id,
+        "date": record.date,
+        "inventory_level": record.level,
+    }
+
+
+def _chunks(ids: list[int]) -> Iterator[list[int]]:
+    for start in range(0, len(ids), IDS_PER_QUERY):
+        yield ids[start : start + IDS_PER_QUERY]

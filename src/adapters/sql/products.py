@@ -1,0 +1,178 @@
+"""The product repository over SQL: one row per product, summaries in one query per page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, delete, func, or_, select, true, update
+from sqlalchemy.exc import IntegrityError
+
+from adapters.sql.tables import inventory_records, products
+from adapters.sql.transaction import Transaction
+from domain.errors import DuplicateProduct
+from domain.model import (
+    MAX_PRODUCT_ID,
+    InventoryRecord,
+    Page,
+    Product,
+    ProductSummary,
+    name_key,
+)
+from domain.ports import ProductRepository
+
+COLUMNS = products.c
+
+
+def storable(product_id: int) -> bool:
+    """Whether a BIGINT column can hold the id; PostgreSQL errors on larger ones, we answer none."""
+    return 1 <= product_id <= MAX_PRODUCT_ID
+
+
+class SqlProductRepository(ProductRepository):
+    def __init__(self, transaction: Transaction) -> None:
+        self._tx = transaction
+
+    async def get(self, product_id: int) -> Product | None:
+        if not storable(product_id):
+            return None
+        result = await self._tx.execute(
+            select(COLUMNS.id, COLUMNS.name).where(COLUMNS.id == product_id)
+        )
+        row = result.first()
+        return None if row is None else Product(row.id, row.name)
+
+    async def summary(self, product_id: int) -> ProductSummary | None:
+        if not storable(product_id):
+            return None
+        found = await self._summaries(COLUMNS.id == product_id, limit=1, offset=0)
+        return found[0] if found else None
+
+    async def all(self) -> list[Product]:
+        result = await self._tx.execute(select(COLUMNS.id, COLUMNS.name).order_by(COLUMNS.id))
+        return [Product(row.id, row.name) for row in result]
+
+    async def search(self, text: str | None, limit: int, offset: int) -> Page:
+        if text is not None and "\x00" in text:
+            return Page([], 0)  # no name holds a control character; PostgreSQL refuses NUL
+        matching = _matching(text)
+        total = await self._tx.execute(select(func.count()).select_from(products).where(matching))
+        items = await self._summaries(matching, max(limit, 0), max(offset, 0))
+        return Page(items, total.scalar_one())
+
+    async def next_id(self) -> int:
+        result = await self._tx.execute(select(func.coalesce(func.max(COLUMNS.id), 0) + 1))
+        return int(result.scalar_one())
+
+    async def add(self, product: Product) -> None:
+        # DO NOTHING instead of an error keeps a PostgreSQL transaction usable without a savepoint.
+        statement = (
+            self._tx.insert(products)
+            .values(id=product.id, name=product.name, name_key=name_key(product.name))
+            .on_conflict_do_nothing()
+            .returning(COLUMNS.id)
+        )
+        if (await self._tx.execute(statement)).first() is not None:
+            return
+        if await self.get(product.id) is not None:
+            raise DuplicateProduct.by_id(product.id)
+        raise DuplicateProduct.by_name(product.name, await self._owner_of_name(product))
+
+    async def rename(self, product: Product) -> None:
+        renaming = (
+            update(products)
+            .where(COLUMNS.id == product.id)
+            .values(name=product.name, name_key=name_key(product.name))
+        )
+        try:
+            async with self._tx.refusable():
+                await self._tx.execute(renaming)
+        except IntegrityError:
+            owner = await self._owner_of_name(product)
+            raise DuplicateProduct.by_name(product.name, owner) from None
+
+    async def remove(self, product_id: int) -> None:
+        if storable(product_id):
+            await self._tx.execute(delete(products).where(COLUMNS.id == product_id))
+
+    async def remove_all(self) -> None:
+        await self._tx.execute(delete(inventory_records))
+        await self._tx.execute(delete(products))
+
+    async def _owner_of_name(self, product: Product) -> int | None:
+        """The other product that holds this product's name in some letter case."""
+        query = select(COLUMNS.id).where(
+            COLUMNS.name_key == name_key(product.name), COLUMNS.id != product.id
+        )
+        return (await self._tx.execute(query)).scalar()
+
+    async def _summaries(
+        self, matching: ColumnElement[bool], limit: int, offset: int
+    ) -> list[ProductSummary]:
+        result = await self._tx.execute(_summary_query(matching, limit, offset))
+        return [_summary(row) for row in result]
+
+
+def _matching(text: str | None) -> ColumnElement[bool]:
+    """The id is the text, or the name contains it in any case (LIKE wildcards taken literally)."""
+    if text is None:
+        return true()
+    condition = COLUMNS.name_key.contains(name_key(text), autoescape=True)
+    product_id = _as_product_id(text)
+    return condition if product_id is None else or_(COLUMNS.id == product_id, condition)
+
+
+def _as_product_id(text: str) -> int | None:
+    """The id a text of digits names; None for other texts and for ids no product can have."""
+    if not (text.isascii() and text.isdigit()):
+        return None
+    digits = text.lstrip("0") or "0"
+    if len(digits) > len(str(MAX_PRODUCT_ID)):  # int() refuses texts of over 4300 digits
+        return None
+    value = int(digits)
+    return value if storable(value) else None
+
+
+def _summary_query(matching: ColumnElement[bool], limit: int, offset: int) -> Select[Any]:
+    """The page of products, each with its record count and latest record, in one statement."""
+    page = (
+        select(COLUMNS.id, COLUMNS.name)
+        .where(matching)
+        .order_by(COLUMNS.id)
+        .limit(limit)
+        .offset(offset)
+        .cte("page")
+    )
+    records = inventory_records.c
+    counts = (
+        select(
+            records.product_id,
+            func.count().label("record_count"),
+            func.max(records.date).label("latest_date"),
+        )
+        .join(page, page.c.id == records.product_id)
+        .group_by(records.product_id)
+        .cte("counts")
+    )
+    latest = inventory_records.alias("latest")
+    joined = page.outerjoin(counts, counts.c.product_id == page.c.id).outerjoin(
+        latest,
+        and_(latest.c.product_id == page.c.id, latest.c.date == counts.c.latest_date),
+    )
+    return (
+        select(
+            page.c.id,
+            page.c.name,
+            func.coalesce(counts.c.record_count, 0).label("record_count"),
+            counts.c.latest_date,
+            latest.c.inventory_level,
+        )
+        .select_from(joined)
+        .order_by(page.c.id)
+    )
+
+
+def _summary(row: Any) -> ProductSummary:
+    latest = None
+    if row.latest_date is not None:
+        latest = InventoryRecord(row.id, row.latest_date, row.inventory_level)
+    return ProductSummary(Product(row.id, row.name), row.record_count, latest)
