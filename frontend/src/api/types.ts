@@ -1,0 +1,39 @@
+// Names for the shapes the UI uses, derived from the generated OpenAPI types by
+// path (not by schema name), so a renamed schema on the back end does not
+// matter but a changed field or parameter fails the type check.
+import type { paths } from './schema';
+
+type JsonOf<R> = R extends { content: { 'application/json': infer Body } } ? Body : never;
+
+type Op<P extends keyof paths, M extends keyof paths[P]> = paths[P][M];
+
+type ResponseOf<P extends keyof paths, M extends keyof paths[P], S extends number> =
+  Op<P, M> extends { responses: infer Rs } ? (S extends keyof Rs ? JsonOf<Rs[S]> : never) : never;
+
+type BodyOf<P extends keyof paths, M extends keyof paths[P]> =
+  Op<P, M> extends { requestBody?: infer B } ? JsonOf<NonNullable<B>> : never;
+
+/** Query parameters of an operation, as the spec declares them. */
+export type QueryOf<P extends keyof paths, M extends keyof paths[P]> =
+  Op<P, M> extends { parameters: { query?: infer Q } } ? NonNullable<Q> : never;
+
+export type ProductPage = ResponseOf<'/api/products', 'get', 200>;
+export type Product = ProductPage['items'][number];
+export type InventoryRow = ResponseOf<'/api/inventory', 'get', 200>[number];
+export type LevelBody = BodyOf<'/api/products/{product_id}/inventory/{date}', 'put'>;
+export type ProductCreate = BodyOf<'/api/products', 'post'>;
+export type ImportReport = ResponseOf<'/api/inventory/import', 'post', 200>;
+export type ImportMode = NonNullable<QueryOf<'/api/inventory/import', 'post'>['mode']>;
+export type Health = ResponseOf<'/api/health', 'get', 200>;
+
+/** One bad line of an import, as listed in the 422 problem details. */
+export interface ImportLineError {
+  line: number;
+  message: string;
+}
+
+/** The part of a product the UI needs to show a chip or a series. */
+export interface ProductRef {
+  product_id: number;
+  product_name: string;
+}

@@ -1,0 +1,137 @@
+// A hand-written fake of the Stockline REST API behind `fetch`: the unit tests
+// talk to it exactly as the app talks to the server, and can read what was sent.
+import { vi } from 'vitest';
+import type { ImportLineError, InventoryRow, Product } from '../../src/api/types';
+
+export interface SentRequest {
+  method: string;
+  url: URL;
+  body: unknown;
+}
+
+export interface FakeApi {
+  products: Map<number, string>;
+  /** `${product_id}|${date}` -> level */
+  records: Map<string, number>;
+  requests: SentRequest[];
+  /** Makes the next PUT of that record fail with this status and detail. */
+  failPut: (productId: number, date: string, status: number, detail: string) => void;
+  /** Lines the import endpoint reports as bad (422) until cleared. */
+  importErrors: ImportLineError[];
+  requestsTo: (method: string, path: string) => SentRequest[];
+}
+
+function json(body: unknown, status = 200): Response {
+  return new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
+}
+
+function problem(status: number, detail: string, extra: object = {}): Response {
+  const body = { type: 'about:blank', title: 'Error', status, detail, ...extra };
+  return new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/problem+json' } });
+}
+
+// jsdom's Blob has no text(); FileReader is what it offers.
+function readBlob(blob: Blob): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(String(reader.result));
+    reader.onerror = () => reject(reader.error);
+    reader.readAsText(blob);
+  });
+}
+
+export function installFakeApi(products: Record<number, string>, records: [number, string, number][] = []): FakeApi {
+  const api: FakeApi = {
+    products: new Map(Object.entries(products).map(([id, name]) => [Number(id), name])),
+    records: new Map(records.map(([id, date, level]) => [`${id}|${date}`, level])),
+    requests: [],
+    importErrors: [],
+    failPut: (id, date, status, detail) => failures.set(`${id}|${date}`, { status, detail }),
+    requestsTo: (method, path) => api.requests.filter((r) => r.method === method && r.url.pathname === path),
+  };
+  const failures = new Map<string, { status: number; detail: string }>();
+
+  function product(id: number): Product {
+    const keys = [...api.records.keys()].filter((k) => k.startsWith(`${id}|`)).sort();
+    const last = keys[keys.length - 1];
+    return {
+      product_id: id,
+      product_name: api.products.get(id) ?? '',
+      record_count: keys.length,
+      latest_date: last ? (last.split('|')[1] ?? null) : null,
+      latest_level: last ? (api.records.get(last) ?? null) : null,
+    };
+  }
+
+  function route(method: string, url: URL, body: unknown): Response {
+    const p = url.pathname;
+    const q = url.searchParams;
+    if (method === 'GET' && p === '/api/products') {
+      const term = (q.get('search') ?? '').toLowerCase();
+      const limit = Number(q.get('limit') ?? 50);
+      const offset = Number(q.get('offset') ?? 0);
+      const hits = [...api.products.keys()]
+        .sort((a, b) => a - b)
+        .filter((id) => !term || String(id) === term || api.products.get(id)!.toLowerCase().includes(term));
+      return json({ items: hits.slice(offset, offset + limit).map(product), total: hits.length, limit, offset });
+    }
+    let m = /^\/api\/products\/(\d+)$/.exec(p);
+    if (method === 'GET' && m) {
+      const id = Number(m[1]);
+      return api.products.has(id) ? json(product(id)) : problem(404, `Product ${id} does not exist.`);
+    }
+    if (method === 'GET' && p === '/api/inventory') {
+      const ids = q.getAll('product_id').map(Number);
+      const missing = ids.find((id) => !api.products.has(id));
+      if (missing !== undefined) return problem(404, `Product ${missing} does not exist.`);
+      const start = q.get('start') ?? '0000-00-00';
+      const end = q.get('end') ?? '9999-99-99';
+      const rows: InventoryRow[] = [...api.records]
+        .map(([key, level]) => {
+          const [id, date] = key.split('|') as [string, string];
+          return { product_id: Number(id), product_name: api.products.get(Number(id))!, date, inventory_level: level };
+        })
+        .filter((r) => ids.includes(r.product_id) && r.date >= start && r.date <= end)
+        .sort((a, b) => a.product_id - b.product_id || a.date.localeCompare(b.date));
+      return json(rows);
+    }
+    m = /^\/api\/products\/(\d+)\/inventory\/(\d{4}-\d{2}-\d{2})$/.exec(p);
+    if (method === 'PUT' && m) {
+      const key = `${m[1]}|${m[2]}`;
+      const failure = failures.get(key);
+      if (failure) {
+        failures.delete(key);
+        return problem(failure.status, failure.detail);
+      }
+      const level = (body as { inventory_level: number }).inventory_level;
+      const existed = api.records.has(key);
+      api.records.set(key, level);
+      const id = Number(m[1]);
+      const row = { product_id: id, product_name: api.products.get(id), date: m[2], inventory_level: level };
+      return json(row, existed ? 200 : 201);
+    }
+    if (method === 'POST' && p === '/api/inventory/import') {
+      if (api.importErrors.length) {
+        return problem(422, `The file has ${api.importErrors.length} bad lines.`, { errors: api.importErrors });
+      }
+      const rows = String(body).trim().split('\n').length - 1;
+      const dryRun = q.get('dry_run') === 'true';
+      return json({ mode: q.get('mode'), dry_run: dryRun, rows, products_created: 1, products_removed: 0, records_written: rows });
+    }
+    return problem(404, `No route for ${method} ${p}`);
+  }
+
+  vi.stubGlobal('fetch', async (input: RequestInfo | URL, init: RequestInit = {}) => {
+    const url = new URL(String(input), 'http://stockline.test');
+    const method = (init.method ?? 'GET').toUpperCase();
+    let body: unknown = init.body;
+    if (typeof body === 'string' && (init.headers as Record<string, string>)?.['Content-Type'] === 'application/json') {
+      body = JSON.parse(body);
+    } else if (body instanceof Blob) {
+      body = await readBlob(body);
+    }
+    api.requests.push({ method, url, body });
+    return route(method, url, body);
+  });
+  return api;
+}
