@@ -31,7 +31,7 @@ StorageMaker = Callable[[pytest.FixtureRequest], AbstractAsyncContextManager[str
 """A context that yields the URL of an empty store for one test, then cleans up."""
 
 
-def tmp(request: pytest.FixtureRequest) -> Path:
+def temporary_folder(request: pytest.FixtureRequest) -> Path:
     path: Path = request.getfixturevalue("tmp_path")
     return path
 
@@ -43,7 +43,7 @@ async def plain(url: str) -> AsyncIterator[str]:
 
 @asynccontextmanager
 async def migrated_sqlite(request: pytest.FixtureRequest) -> AsyncIterator[str]:
-    url = sqlite_url(tmp(request))
+    url = sqlite_url(temporary_folder(request))
     await asyncio.to_thread(upgrade, url)
     yield url
 
@@ -62,7 +62,7 @@ async def emptied_postgres(request: pytest.FixtureRequest) -> AsyncIterator[str]
 
 STORAGES: dict[str, StorageMaker] = {
     "memory": lambda request: plain("memory://"),
-    "csv": lambda request: plain(f"csv:///{tmp(request)}/inventory.csv"),
+    "csv": lambda request: plain(f"csv:///{temporary_folder(request)}/inventory.csv"),
     "sqlite": migrated_sqlite,
     "postgresql": emptied_postgres,
 }

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 from adapters.sql.storage import SqlStorage
 from adapters.sql.urls import database_url
 from adapters.storage import storage_from_url
-from domain.errors import DuplicateProduct, StorageUnavailable
+from domain.errors import DuplicateProduct, ProductNotFound, StorageUnavailable
 from domain.model import InventoryRecord, Product
 
 DAY = dt.date(2025, 3, 1)
@@ -76,6 +76,24 @@ async def test_units_of_work_that_read_then_write_at_once_all_succeed(sql_url: s
         )
         async with second.unit_of_work() as uow:
             assert [row.date for row in await uow.inventory.history([1], None, None)] == dates
+
+
+async def test_records_of_a_missing_product_are_refused_naming_it(sql_url: str) -> None:
+    async with opened(sql_url) as storage:
+        async with storage.unit_of_work() as uow:
+            await uow.products.add(Product(1, "Blue widget"))
+            await uow.commit()
+        with pytest.raises(ProductNotFound, match="product 2 does not exist"):
+            async with storage.unit_of_work() as uow:
+                await uow.inventory.put(InventoryRecord(2, DAY, 1))
+        with pytest.raises(ProductNotFound, match="product 3 does not exist"):
+            async with storage.unit_of_work() as uow:
+                await uow.inventory.put_many(
+                    [InventoryRecord(1, DAY, 1), InventoryRecord(3, DAY, 1)]
+                )
+                await uow.commit()
+        async with storage.unit_of_work() as uow:
+            assert await uow.inventory.history(None, None, None) == []
 
 
 async def test_the_database_itself_refuses_a_second_name_in_another_case(sql_url: str) -> None:

@@ -44,15 +44,20 @@ class SqlInventoryRepository(InventoryRepository):
         return rows
 
     async def put(self, record: InventoryRecord) -> bool:
+        # No savepoint (refusable) here, unlike put_many: the only refusal is the product having
+        # been deleted meanwhile, which ends the use case anyway, and this is the interactive
+        # write path, where a savepoint would cost two more round trips on PostgreSQL.
         try:
-            async with self._tx.refusable():
-                if self._tx.is_postgresql:
-                    return await self._upsert_telling_if_new(record)
-                return await self._update_or_insert(record)
+            if self._tx.is_postgresql:
+                return await self._upsert_telling_if_new(record)
+            return await self._update_or_insert(record)
         except IntegrityError:
             raise ProductNotFound(record.product_id) from None
 
     async def put_many(self, records: Sequence[InventoryRecord]) -> None:
+        # A refused batch is undone whole on PostgreSQL (savepoint); on SQLite its rows before
+        # the refused one stay in the transaction. Either way the caller rolls back on the
+        # error, as the services do.
         for start in range(0, len(records), WRITE_BATCH):
             batch = records[start : start + WRITE_BATCH]
             try:

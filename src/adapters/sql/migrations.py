@@ -13,10 +13,9 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.util import CommandError
-from sqlalchemy import Connection, event, pool
+from sqlalchemy import Connection, event, inspect, pool, text
 from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
@@ -27,6 +26,7 @@ from domain.errors import StorageUnavailable
 
 ALEMBIC_INI = Path(__file__).resolve().parents[3] / "alembic.ini"
 STORAGE_VARIABLE = "STOCKLINE_STORAGE"
+VERSION_TABLE = "alembic_version"
 
 
 def alembic_config(url: str | None = None) -> Config:
@@ -56,8 +56,15 @@ def is_known_revision(revision: str) -> bool:
 
 
 def current_revision(connection: Connection) -> str | None:
-    """The revision a database is at; None when it was never migrated."""
-    return MigrationContext.configure(connection).get_current_revision()
+    """The revision a database is at; None when it was never migrated.
+
+    Read directly rather than through alembic's MigrationContext, which logs two INFO lines
+    (one wrongly saying "non-transactional DDL" on SQLite) at every start of the app.
+    """
+    if not inspect(connection).has_table(VERSION_TABLE):
+        return None
+    revision = connection.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalar()
+    return None if revision is None else str(revision)
 
 
 def url_for_alembic(config: Config) -> URL:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, delete, func, or_, select, true, update
+from sqlalchemy import ColumnElement, ScalarSelect, Select, delete, func, or_, select, true, update
 from sqlalchemy.exc import IntegrityError
 
 from adapters.sql.tables import inventory_records, products
@@ -133,46 +133,42 @@ def _as_product_id(text: str) -> int | None:
 
 
 def _summary_query(matching: ColumnElement[bool], limit: int, offset: int) -> Select[Any]:
-    """The page of products, each with its record count and latest record, in one statement."""
+    """The page of products, each with its record count and latest record, in one statement.
+
+    Correlated subqueries, so that both databases look up each product of the page in the
+    records' primary key; a join with grouping made SQLite scan every record.
+    """
     page = (
         select(COLUMNS.id, COLUMNS.name)
         .where(matching)
         .order_by(COLUMNS.id)
         .limit(limit)
         .offset(offset)
-        .cte("page")
+        .subquery("page")
     )
     records = inventory_records.c
-    counts = (
-        select(
-            records.product_id,
-            func.count().label("record_count"),
-            func.max(records.date).label("latest_date"),
+    of_product = records.product_id == page.c.id
+
+    def of_latest_record(column: ColumnElement[Any]) -> ScalarSelect[Any]:
+        return (
+            select(column)
+            .where(of_product)
+            .order_by(records.date.desc())
+            .limit(1)
+            .scalar_subquery()
         )
-        .join(page, page.c.id == records.product_id)
-        .group_by(records.product_id)
-        .cte("counts")
-    )
-    latest = inventory_records.alias("latest")
-    joined = page.outerjoin(counts, counts.c.product_id == page.c.id).outerjoin(
-        latest,
-        and_(latest.c.product_id == page.c.id, latest.c.date == counts.c.latest_date),
-    )
-    return (
-        select(
-            page.c.id,
-            page.c.name,
-            func.coalesce(counts.c.record_count, 0).label("record_count"),
-            counts.c.latest_date,
-            latest.c.inventory_level,
-        )
-        .select_from(joined)
-        .order_by(page.c.id)
-    )
+
+    return select(
+        page.c.id,
+        page.c.name,
+        select(func.count()).where(of_product).scalar_subquery().label("record_count"),
+        of_latest_record(records.date).label("latest_date"),
+        of_latest_record(records.inventory_level).label("latest_level"),
+    ).order_by(page.c.id)
 
 
 def _summary(row: Any) -> ProductSummary:
     latest = None
     if row.latest_date is not None:
-        latest = InventoryRecord(row.id, row.latest_date, row.inventory_level)
+        latest = InventoryRecord(row.id, row.latest_date, row.latest_level)
     return ProductSummary(Product(row.id, row.name), row.record_count, latest)
