@@ -7,6 +7,8 @@ STOCKLINE := $(BIN)/stockline
 FRONTEND := frontend
 HAS_FRONTEND := $(wildcard $(FRONTEND)/package.json)
 export UV_PYTHON_DOWNLOADS := never
+# PostgreSQL tests run against this server; where none answers they are skipped, saying so.
+export STOCKLINE_TEST_POSTGRES_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/test
 
 .PHONY: run test install backend-install frontend-install frontend-build lint typecheck \
         test-backend test-frontend test-e2e check-api lock clean

@@ -96,7 +96,10 @@ def upgrade() -> None:
         return
     from adapters.sql.migrations import upgrade as upgrade_schema
 
-    click.echo(upgrade_schema(url))
+    try:
+        click.echo(upgrade_schema(url))
+    except DomainError as error:
+        raise click.ClickException(f"{error} (STOCKLINE_STORAGE={url})") from None
 
 
 @main.command()

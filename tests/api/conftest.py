@@ -8,11 +8,20 @@ from pathlib import Path
 import pytest
 from litestar.testing import TestClient
 
+from adapters.sql.migrations import upgrade
 from api.app import create_app
 from api.settings import Settings
 
+
+def migrated_sqlite(tmp: Path) -> str:
+    url = f"sqlite+aiosqlite:///{tmp}/inventory.db"
+    upgrade(url)
+    return url
+
+
 API_STORAGES: dict[str, Callable[[Path], str]] = {
     "csv": lambda tmp: f"csv:///{tmp}/inventory.csv",
+    "sqlite": migrated_sqlite,
 }
 
 HEADER = "product_id;product_name;date;inventory_level\n"

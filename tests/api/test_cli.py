@@ -61,3 +61,33 @@ def test_openapi_lists_every_endpoint(run: CliRunner, tmp_path: Path) -> None:
     assert run.invoke(main, ["openapi", str(target)]).exit_code == 0
     paths = json.loads(target.read_text(encoding="utf-8"))["paths"]
     assert {"/api/products", "/api/inventory", "/api/inventory/import", "/api/health"} <= set(paths)
+
+
+def test_db_upgrade_migrates_a_sqlite_database_once(
+    run: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("STOCKLINE_STORAGE", f"sqlite+aiosqlite:///{tmp_path}/db/inventory.db")
+    first = run.invoke(main, ["db", "upgrade"])
+    assert first.exit_code == 0, first.output
+    assert "upgraded" in first.output
+    assert "already at" in run.invoke(main, ["db", "upgrade"]).output
+    seeded = run.invoke(main, ["seed", "--products", "2", "--days", "3"])
+    assert "seeded 2 products, 6 records" in seeded.output
+
+
+def test_a_server_on_an_unmigrated_database_says_to_upgrade(
+    run: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("STOCKLINE_STORAGE", f"sqlite+aiosqlite:///{tmp_path}/fresh.db")
+    result = run.invoke(main, ["seed"])
+    assert result.exit_code == 1
+    assert "stockline db upgrade" in result.output
+
+
+def test_db_upgrade_on_an_unreachable_server_is_a_message(
+    run: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("STOCKLINE_STORAGE", "postgresql+asyncpg://nobody@127.0.0.1:9/none")
+    result = run.invoke(main, ["db", "upgrade"])
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: cannot upgrade")
