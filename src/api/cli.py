@@ -9,7 +9,7 @@ import os
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -19,6 +19,9 @@ from domain import flat_rows, transfer
 from domain.errors import DomainError, InvalidRows
 from domain.sample_data import sample_rows
 from domain.transfer import ImportMode
+
+if TYPE_CHECKING:
+    from litestar import Litestar
 
 T = TypeVar("T")
 
@@ -61,25 +64,68 @@ def main() -> None:
     """Stockline: the inventory level of each product over time."""
 
 
+SERVERS = ("granian", "uvicorn")
+
+
 @main.command()
 @click.option("--host", help="Address to listen on [default: STOCKLINE_HOST or 127.0.0.1]")
 @click.option("--port", type=click.IntRange(1, 65535), help="[default: STOCKLINE_PORT or 8000]")
-def serve(host: str | None, port: int | None) -> None:
-    """Serve the API (and the UI when built) until stopped."""
-    import uvicorn
+@click.option(
+    "--server",
+    type=click.Choice(SERVERS),
+    default=SERVERS[0],
+    show_default=True,
+    help="ASGI server; granian measured faster (see bench/)",
+)
+def serve(host: str | None, port: int | None, server: str) -> None:
+    """Serve the API (and the UI when built) with one worker until stopped."""
+    settings = _settings()
+    host, port = host or settings.host, port or settings.port
+    if server == "uvicorn":
+        run_uvicorn(app_from_environment(), host, port, settings.log_level)
+    else:
+        app_from_environment()  # refuse bad settings here, before a worker starts
+        run_granian("api.cli:app_from_environment", host, port, settings.log_level)
 
+
+def app_from_environment() -> Litestar:
+    """The app the STOCKLINE_* variables describe (granian's worker imports this)."""
     from api.app import create_app
 
-    settings = _settings()
-    app = create_app(settings)
+    return create_app(_settings())
+
+
+def run_uvicorn(app: Any, host: str, port: int, log_level: str) -> None:
+    """Serve an ASGI app with uvicorn (uvloop and httptools when installed)."""
+    import uvicorn
+
     uvicorn.run(
         app,
-        host=host or settings.host,
-        port=port or settings.port,
-        log_level=settings.log_level,
+        host=host,
+        port=port,
+        log_level=log_level,
         timeout_graceful_shutdown=10,
         access_log=False,  # the app logs each request itself, with its duration
     )
+
+
+def run_granian(factory: str, host: str, port: int, log_level: str) -> None:
+    """Serve the app `factory` ("module:function") returns with granian: one worker, uvloop."""
+    from granian.constants import Interfaces, Loops
+    from granian.log import LogLevels
+    from granian.server import Server
+
+    Server(
+        factory,
+        address=host,
+        port=port,
+        interface=Interfaces.ASGI,
+        workers=1,
+        loop=Loops.uvloop,
+        factory=True,
+        log_level=LogLevels(log_level),
+        workers_kill_timeout=10,
+    ).serve()
 
 
 @main.group()

@@ -29,6 +29,7 @@ _PROBLEMS = {
     401: "A token is configured and this request lacks it",
     404: "No such product or record",
     409: "The product id or name (in any case) is taken",
+    412: "If-Match or If-None-Match failed: the answer holds the current value and tag",
     413: "The body is larger than the configured limit",
     415: "The body is not sent as text/csv",
     422: "The file has bad lines; `errors` lists each with its number",

@@ -9,16 +9,21 @@ from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.types import ExceptionHandlersMap
 
+from api.etags import product_etag, record_etag
 from api.schemas import LineProblem, Problem
 from domain.errors import (
+    ChangedMeanwhile,
     DomainError,
     DuplicateProduct,
     InvalidRows,
     InvalidValue,
+    ProductChanged,
     ProductNotFound,
+    RecordChanged,
     RecordNotFound,
     StorageUnavailable,
 )
+from domain.model import Product
 
 PROBLEM_JSON = "application/problem+json"
 MAX_LISTED_LINES = 1000  # a whole bad file is listed by count, not line by line
@@ -30,6 +35,7 @@ _STATUS: dict[type[DomainError], tuple[int, str]] = {
     DuplicateProduct: (409, "Product already exists"),
     InvalidValue: (400, "Invalid value"),
     InvalidRows: (422, "The file has bad lines"),
+    ChangedMeanwhile: (412, "Changed meanwhile"),
     StorageUnavailable: (503, "Storage unavailable"),
 }
 
@@ -50,6 +56,13 @@ def _domain_error(_: Request[Any, Any, Any], error: DomainError) -> Response[Pro
     if isinstance(error, InvalidRows):
         listed = [LineProblem(e.line, e.message) for e in error.errors[:MAX_LISTED_LINES]]
         return problem(status, title, str(error), errors=listed, error_count=len(error.errors))
+    if isinstance(error, RecordChanged):
+        level = error.current_level
+        tag = None if level is None else record_etag(level)
+        return problem(status, title, str(error), current_level=level, current_etag=tag)
+    if isinstance(error, ProductChanged):
+        tag = product_etag(Product(error.product_id, error.current_name))
+        return problem(status, title, str(error), current_name=error.current_name, current_etag=tag)
     if isinstance(error, StorageUnavailable):
         logger.error("storage unavailable: %s", error)
     return problem(status, title, str(error))

@@ -117,3 +117,6 @@ class Problem(msgspec.Struct, omit_defaults=True):
     type: str = "about:blank"
     errors: list[LineProblem] | None = None
     error_count: int | None = None
+    current_level: int | msgspec.UnsetType | None = msgspec.UNSET
+    current_name: str | msgspec.UnsetType = msgspec.UNSET
+    current_etag: str | msgspec.UnsetType | None = msgspec.UNSET

@@ -65,5 +65,27 @@ class InvalidRows(DomainError):
         self.errors = errors
 
 
+class ChangedMeanwhile(DomainError):
+    """The writer saw another version than the one stored now: nothing was written."""
+
+
+class RecordChanged(ChangedMeanwhile):
+    def __init__(self, product_id: int, date: dt.date, current_level: int | None) -> None:
+        now = "no record" if current_level is None else f"level {current_level}"
+        super().__init__(
+            f"product {product_id} on {date.isoformat()} changed meanwhile: it now has {now}"
+        )
+        self.product_id = product_id
+        self.date = date
+        self.current_level = current_level
+
+
+class ProductChanged(ChangedMeanwhile):
+    def __init__(self, product_id: int, current_name: str) -> None:
+        super().__init__(f"product {product_id} changed meanwhile: it is now {current_name!r}")
+        self.product_id = product_id
+        self.current_name = current_name
+
+
 class StorageUnavailable(DomainError):
     """The store cannot be opened or written (a missing folder, a corrupt file...)."""

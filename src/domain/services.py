@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-from domain.errors import InvalidValue, ProductNotFound, RecordNotFound
+from domain.errors import (
+    InvalidValue,
+    ProductChanged,
+    ProductNotFound,
+    RecordChanged,
+    RecordNotFound,
+)
 from domain.model import (
     HistoryRow,
     InventoryRecord,
@@ -15,6 +21,11 @@ from domain.model import (
     check_product_id,
 )
 from domain.ports import UnitOfWork
+
+RecordCheck = Callable[[InventoryRecord | None], bool]
+"""Whether the record as stored now is the one the writer saw (None: there is none)."""
+ProductCheck = Callable[[Product], bool]
+"""Whether the product as stored now is the one the writer saw."""
 
 
 async def list_products(uow: UnitOfWork, search: str | None, limit: int, offset: int) -> Page:
@@ -42,19 +53,23 @@ async def create_product(uow: UnitOfWork, name: str, product_id: int | None = No
     return product
 
 
-async def rename_product(uow: UnitOfWork, product_id: int, name: str) -> Product:
+async def rename_product(
+    uow: UnitOfWork, product_id: int, name: str, check: ProductCheck | None = None
+) -> Product:
     async with uow:
-        await _existing_product(uow, product_id)
+        await _unchanged_product(uow, product_id, check)
         product = Product(product_id, name)
         await uow.products.rename(product)
         await uow.commit()
     return product
 
 
-async def delete_product(uow: UnitOfWork, product_id: int) -> None:
+async def delete_product(
+    uow: UnitOfWork, product_id: int, check: ProductCheck | None = None
+) -> None:
     """Delete a product with all its records."""
     async with uow:
-        await _existing_product(uow, product_id)
+        await _unchanged_product(uow, product_id, check)
         await uow.products.remove(product_id)
         await uow.commit()
 
@@ -77,20 +92,41 @@ async def read_history(
 
 
 async def set_level(
-    uow: UnitOfWork, product_id: int, date: dt.date, level: int
+    uow: UnitOfWork,
+    product_id: int,
+    date: dt.date,
+    level: int,
+    check: RecordCheck | None = None,
 ) -> tuple[HistoryRow, bool]:
-    """Create or replace the level of a product on a date; True when the record is new."""
+    """Create or replace the level of a product on a date; True when the record is new.
+
+    With a `check`, the write happens only if the stored record still passes it, so two
+    people editing from the same starting point cannot silently overwrite each other.
+    """
     record = InventoryRecord(product_id, date, level)
     async with uow:
         product = await _existing_product(uow, product_id)
+        await _unchanged_record(uow, product_id, date, check)
         created = await uow.inventory.put(record)
         await uow.commit()
     return HistoryRow(product.id, product.name, date, level), created
 
 
-async def delete_level(uow: UnitOfWork, product_id: int, date: dt.date) -> None:
+async def read_level(uow: UnitOfWork, product_id: int, date: dt.date) -> HistoryRow:
+    async with uow:
+        product = await _existing_product(uow, product_id)
+        record = await uow.inventory.get(product_id, date)
+    if record is None:
+        raise RecordNotFound(product_id, date)
+    return HistoryRow(product.id, product.name, date, record.level)
+
+
+async def delete_level(
+    uow: UnitOfWork, product_id: int, date: dt.date, check: RecordCheck | None = None
+) -> None:
     async with uow:
         await _existing_product(uow, product_id)
+        await _unchanged_record(uow, product_id, date, check)
         if not await uow.inventory.remove(product_id, date):
             raise RecordNotFound(product_id, date)
         await uow.commit()
@@ -101,3 +137,22 @@ async def _existing_product(uow: UnitOfWork, product_id: int) -> Product:
     if product is None:
         raise ProductNotFound(product_id)
     return product
+
+
+async def _unchanged_product(
+    uow: UnitOfWork, product_id: int, check: ProductCheck | None
+) -> Product:
+    product = await _existing_product(uow, product_id)
+    if check is not None and not check(product):
+        raise ProductChanged(product_id, product.name)
+    return product
+
+
+async def _unchanged_record(
+    uow: UnitOfWork, product_id: int, date: dt.date, check: RecordCheck | None
+) -> None:
+    if check is None:
+        return
+    current = await uow.inventory.get(product_id, date)
+    if not check(current):
+        raise RecordChanged(product_id, date, None if current is None else current.level)

@@ -97,7 +97,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Read a product */
+        /** Read a product, with its ETag */
         get: operations["ApiProductsProductIdGetProduct"];
         put?: never;
         post?: never;
@@ -116,10 +116,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** Read one record, with its ETag */
+        get: operations["ApiProductsProductIdInventoryDateGetLevel"];
         /**
          * Set the level of a product on a date (create or replace)
-         * @description Answers 201 when the record is new, 200 when it replaced a level.
+         * @description Answers 201 when the record is new, 200 when it replaced a level. With If-Match (the record's ETag, "L" and its level, or *) it writes only over that level; with If-None-Match: * only when there is no record yet; else 412 with the current level.
          */
         put: operations["ApiProductsProductIdInventoryDateSetLevel"];
         post?: never;
@@ -167,6 +168,9 @@ export interface components {
         };
         /** Problem */
         Problem: {
+            current_etag?: string | null;
+            current_level?: number | null;
+            current_name?: string;
             detail: string;
             error_count?: number | null;
             errors?: components["schemas"]["LineProblem"][] | null;
@@ -554,7 +558,10 @@ export interface operations {
     ApiProductsProductIdDeleteProduct: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Change only if the ETag still matches */
+                "If-Match"?: string | null;
+            };
             path: {
                 /** @description Product id */
                 product_id: number;
@@ -595,12 +602,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description If-Match or If-None-Match failed: the answer holds the current value and tag */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     ApiProductsProductIdRenameProduct: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Change only if the ETag still matches */
+                "If-Match"?: string | null;
+            };
             path: {
                 /** @description Product id */
                 product_id: number;
@@ -656,12 +675,76 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description If-Match or If-None-Match failed: the answer holds the current value and tag */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ApiProductsProductIdInventoryDateGetLevel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Product id */
+                product_id: number;
+                /** @description ISO date YYYY-MM-DD */
+                date: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    "X-Content-Type-Options"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RowOut"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+            /** @description No such product or record */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     ApiProductsProductIdInventoryDateSetLevel: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Change only if the ETag still matches */
+                "If-Match"?: string | null;
+                /** @description * : only create */
+                "If-None-Match"?: string | null;
+            };
             path: {
                 /** @description Product id */
                 product_id: number;
@@ -719,12 +802,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description If-Match or If-None-Match failed: the answer holds the current value and tag */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     ApiProductsProductIdInventoryDateDeleteLevel: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Change only if the ETag still matches */
+                "If-Match"?: string | null;
+            };
             path: {
                 /** @description Product id */
                 product_id: number;
@@ -760,6 +855,15 @@ export interface operations {
             };
             /** @description No such product or record */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match or If-None-Match failed: the answer holds the current value and tag */
+            412: {
                 headers: {
                     [name: string]: unknown;
                 };

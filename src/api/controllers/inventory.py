@@ -8,20 +8,28 @@ from typing import Annotated
 from litestar import Controller, Response, delete, get, put
 from litestar.di import NamedDependency
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.params import JSONBody, PathParameter, QueryParameter
+from litestar.params import HeaderParameter, JSONBody, PathParameter, QueryParameter
 
-from api.controllers.products import ProductPath
+from api.controllers.products import IfMatch, ProductPath
 from api.docs import problems
+from api.etags import record_check, record_etag
 from api.schemas import LevelWrite, RowOut
 from domain import services
 from domain.errors import InvalidValue
 from domain.ports import UnitOfWork
 
 MAX_PRODUCTS_PER_QUERY = 100
+RECORD_PATH = "/api/products/{product_id:int}/inventory/{date:str}"
 
 # Taken as text and parsed here, so a date such as 2025-02-30 gets a 400 that says why
 # instead of a 404 for an unmatched route.
 DatePath = Annotated[str, PathParameter(description="ISO date YYYY-MM-DD", max_length=10)]
+
+
+IfNoneMatch = Annotated[
+    str | None,
+    HeaderParameter(name="If-None-Match", max_length=2000, description="* : only create"),
+]
 
 
 def parse_iso_date(text: str) -> dt.date:
@@ -58,16 +66,31 @@ class InventoryController(Controller):
         rows = await services.read_history(uow, product_id, start, end)
         return [RowOut.of(row) for row in rows]
 
+    @get(
+        RECORD_PATH,
+        summary="Read one record, with its ETag",
+        responses=problems(404),
+    )
+    async def get_level(
+        self, uow: NamedDependency[UnitOfWork], product_id: ProductPath, date: DatePath
+    ) -> Response[RowOut]:
+        row = await services.read_level(uow, product_id, parse_iso_date(date))
+        return Response(RowOut.of(row), headers={"ETag": record_etag(row.level)})
+
     @put(
-        "/api/products/{product_id:int}/inventory/{date:str}",
+        RECORD_PATH,
         summary="Set the level of a product on a date (create or replace)",
-        description="Answers 201 when the record is new, 200 when it replaced a level.",
+        description=(
+            "Answers 201 when the record is new, 200 when it replaced a level. With If-Match "
+            '(the record\'s ETag, "L" and its level, or *) it writes only over that level; with '
+            "If-None-Match: * only when there is no record yet; else 412 with the current level."
+        ),
         status_code=200,
         responses={
             201: ResponseSpec(
                 RowOut, description="The record was created", generate_examples=False
             ),
-            **problems(404),
+            **problems(404, 412),
         },
     )
     async def set_level(
@@ -76,18 +99,27 @@ class InventoryController(Controller):
         product_id: ProductPath,
         date: DatePath,
         data: JSONBody[LevelWrite],
+        if_match: IfMatch = None,
+        if_none_match: IfNoneMatch = None,
     ) -> Response[RowOut]:
+        check = record_check(if_match, if_none_match)
         row, created = await services.set_level(
-            uow, product_id, parse_iso_date(date), data.inventory_level
+            uow, product_id, parse_iso_date(date), data.inventory_level, check
         )
-        return Response(RowOut.of(row), status_code=201 if created else 200)
+        return Response(
+            RowOut.of(row),
+            status_code=201 if created else 200,
+            headers={"ETag": record_etag(row.level)},
+        )
 
-    @delete(
-        "/api/products/{product_id:int}/inventory/{date:str}",
-        summary="Remove a record",
-        responses=problems(404),
-    )
+    @delete(RECORD_PATH, summary="Remove a record", responses=problems(404, 412))
     async def delete_level(
-        self, uow: NamedDependency[UnitOfWork], product_id: ProductPath, date: DatePath
+        self,
+        uow: NamedDependency[UnitOfWork],
+        product_id: ProductPath,
+        date: DatePath,
+        if_match: IfMatch = None,
     ) -> None:
-        await services.delete_level(uow, product_id, parse_iso_date(date))
+        await services.delete_level(
+            uow, product_id, parse_iso_date(date), record_check(if_match, None)
+        )

@@ -4,19 +4,31 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from litestar import Controller, delete, get, patch, post
+from litestar import Controller, Response, delete, get, patch, post
 from litestar.di import NamedDependency
-from litestar.params import JSONBody, PathParameter, QueryParameter
+from litestar.params import HeaderParameter, JSONBody, PathParameter, QueryParameter
 
 from api.docs import problems
+from api.etags import product_check, product_etag
 from api.schemas import ProductCreate, ProductOut, ProductPage, ProductRename
 from domain import services
-from domain.model import MAX_PRODUCT_ID
+from domain.model import MAX_PRODUCT_ID, Product
 from domain.ports import UnitOfWork
 
 MAX_PAGE = 1000
 
 ProductPath = Annotated[int, PathParameter(ge=1, le=MAX_PRODUCT_ID, description="Product id")]
+IfMatch = Annotated[
+    str | None,
+    HeaderParameter(
+        name="If-Match", max_length=2000, description="Change only if the ETag still matches"
+    ),
+]
+
+
+def with_etag(product: ProductOut) -> Response[ProductOut]:
+    tag = product_etag(Product(product.product_id, product.product_name))
+    return Response(product, headers={"ETag": tag})
 
 
 class ProductController(Controller):
@@ -42,32 +54,36 @@ class ProductController(Controller):
     )
     async def create_product(
         self, uow: NamedDependency[UnitOfWork], data: JSONBody[ProductCreate]
-    ) -> ProductOut:
+    ) -> Response[ProductOut]:
         product = await services.create_product(uow, data.product_name, data.product_id)
-        return ProductOut(product.id, product.name, 0, None, None)
+        created = with_etag(ProductOut(product.id, product.name, 0, None, None))
+        created.status_code = 201
+        return created
 
-    @get("/{product_id:int}", summary="Read a product", responses=problems(404))
+    @get("/{product_id:int}", summary="Read a product, with its ETag", responses=problems(404))
     async def get_product(
         self, uow: NamedDependency[UnitOfWork], product_id: ProductPath
-    ) -> ProductOut:
-        return ProductOut.of(await services.get_product(uow, product_id))
+    ) -> Response[ProductOut]:
+        return with_etag(ProductOut.of(await services.get_product(uow, product_id)))
 
-    @patch("/{product_id:int}", summary="Rename a product", responses=problems(404, 409))
+    @patch("/{product_id:int}", summary="Rename a product", responses=problems(404, 409, 412))
     async def rename_product(
         self,
         uow: NamedDependency[UnitOfWork],
         product_id: ProductPath,
         data: JSONBody[ProductRename],
-    ) -> ProductOut:
-        await services.rename_product(uow, product_id, data.product_name)
-        return ProductOut.of(await services.get_product(uow, product_id))
+        if_match: IfMatch = None,
+    ) -> Response[ProductOut]:
+        check = product_check(if_match)
+        await services.rename_product(uow, product_id, data.product_name, check)
+        return with_etag(ProductOut.of(await services.get_product(uow, product_id)))
 
     @delete(
         "/{product_id:int}",
         summary="Delete a product with all its records",
-        responses=problems(404),
+        responses=problems(404, 412),
     )
     async def delete_product(
-        self, uow: NamedDependency[UnitOfWork], product_id: ProductPath
+        self, uow: NamedDependency[UnitOfWork], product_id: ProductPath, if_match: IfMatch = None
     ) -> None:
-        await services.delete_product(uow, product_id)
+        await services.delete_product(uow, product_id, product_check(if_match))

@@ -1,0 +1,49 @@
+"""Entity tags for records and products, and the If-Match / If-None-Match preconditions.
+
+A record's tag is its level (`"L42"`): a client showing a level knows its tag without
+another request. A product's tag is a digest of its name.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from domain.model import InventoryRecord, Product
+from domain.services import ProductCheck, RecordCheck
+
+
+def record_etag(level: int) -> str:
+    return f'"L{level}"'
+
+
+def product_etag(product: Product) -> str:
+    digest = hashlib.sha256(f"{product.id}\x00{product.name}".encode()).hexdigest()[:16]
+    return f'"P{digest}"'
+
+
+def _tags(header: str) -> set[str]:
+    # Weak tags (W/"...") never match: If-Match compares strongly (RFC 9110, 13.1.1).
+    return {tag.strip() for tag in header.split(",") if tag.strip()}
+
+
+def record_check(if_match: str | None, if_none_match: str | None) -> RecordCheck | None:
+    """What the headers ask of the stored record, or None when they ask nothing."""
+    if if_match is None and if_none_match is None:
+        return None
+    wanted = _tags(if_match) if if_match is not None else None
+    refused = _tags(if_none_match) if if_none_match is not None else set()
+
+    def check(current: InventoryRecord | None) -> bool:
+        tag = None if current is None else record_etag(current.level)
+        if wanted is not None and (tag is None or ("*" not in wanted and tag not in wanted)):
+            return False
+        return not (tag is not None and ("*" in refused or tag in refused))
+
+    return check
+
+
+def product_check(if_match: str | None) -> ProductCheck | None:
+    if if_match is None:
+        return None
+    wanted = _tags(if_match)
+    return lambda product: "*" in wanted or product_etag(product) in wanted
