@@ -6,6 +6,13 @@ from collections import Counter
 
 import pytest
 
+from tests.sql_databases import skip_postgres_tests_without_a_server
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests marked `postgres` are skipped, with the reason, where no server answers."""
+    skip_postgres_tests_without_a_server(items)
+
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     """One line per reason tests were skipped, however many tests it covers."""

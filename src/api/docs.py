@@ -26,6 +26,7 @@ from api.schemas import Problem
 ASSETS = "/api/ui/assets"
 
 _PROBLEMS = {
+    400: "The request is malformed: `detail` names each field and what is wrong with it",
     401: "A token is configured and this request lacks it",
     404: "No such product or record",
     409: "The product id or name (in any case) is taken",
@@ -37,16 +38,19 @@ _PROBLEMS = {
 
 
 def problems(*statuses: int) -> dict[int, ResponseSpec]:
-    """The error answers a handler can give, documented as RFC 9457 problems."""
-    return {
+    """The error answers a handler can give (400 always), documented as RFC 9457 problems."""
+    answers = {
         status: ResponseSpec(
             data_container=Problem,
             description=_PROBLEMS[status],
             media_type=PROBLEM_JSON,
             generate_examples=False,
         )
-        for status in statuses
+        for status in (400, *statuses)
     }
+    # Answered by the HTTP server itself, before the app sees the request.
+    answers[414] = ResponseSpec(data_container=None, description="The URL is too long")
+    return answers
 
 
 @dataclass

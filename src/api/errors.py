@@ -68,10 +68,15 @@ def _domain_error(_: Request[Any, Any, Any], error: DomainError) -> Response[Pro
     return problem(status, title, str(error))
 
 
+# The decoder's words for some faults, in words a person using this API acts on.
+_PLAIN_WORDS = {"Invalid RFC3339 encoded date": "not a real date in the form YYYY-MM-DD"}
+
+
 def _validation_detail(error: ValidationException) -> str:
     details = error.extra if isinstance(error.extra, list) else []
     parts = [
-        f"{item.get('key') or item.get('source') or 'body'}: {item.get('message')}"
+        f"{item.get('key') or item.get('source') or 'body'}: "
+        f"{_PLAIN_WORDS.get(str(item.get('message')), item.get('message'))}"
         for item in details
         if isinstance(item, dict)
     ]

@@ -15,7 +15,7 @@ ProductName = Annotated[
     str,
     msgspec.Meta(
         min_length=1,
-        max_length=MAX_NAME_LENGTH + 100,  # room for spaces the domain trims away
+        max_length=MAX_NAME_LENGTH,
         description=f"1-{MAX_NAME_LENGTH} characters after trimming; unique in any letter case",
     ),
 ]

@@ -18,12 +18,11 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from adapters.sql.migrations import upgrade
 from adapters.sql.urls import database_url
 from adapters.storage import Storage, storage_from_url
-from tests.migrations.sql_databases import (
+from tests.sql_databases import (
     SQL_KINDS,
     create_postgres_database,
     drop_postgres_database,
     outside_any_loop,
-    skip_postgres_tests_without_a_server,
     sqlite_url,
 )
 
@@ -67,10 +66,6 @@ STORAGES: dict[str, StorageMaker] = {
     "postgresql": emptied_postgres,
 }
 MARKS = {"postgresql": pytest.mark.postgres}
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    skip_postgres_tests_without_a_server(items)
 
 
 @pytest.fixture(scope="session")

@@ -7,17 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.migrations.sql_databases import (
+from tests.sql_databases import (
     SQL_KINDS,
     create_postgres_database,
     drop_postgres_database,
-    skip_postgres_tests_without_a_server,
     sqlite_url,
 )
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    skip_postgres_tests_without_a_server(items)
 
 
 @pytest.fixture(params=SQL_KINDS)

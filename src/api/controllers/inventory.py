@@ -15,30 +15,18 @@ from api.docs import problems
 from api.etags import record_check, record_etag
 from api.schemas import LevelWrite, RowOut
 from domain import services
-from domain.errors import InvalidValue
 from domain.ports import UnitOfWork
 
 MAX_PRODUCTS_PER_QUERY = 100
 RECORD_PATH = "/api/products/{product_id:int}/inventory/{date:str}"
 
-# Taken as text and parsed here, so a date such as 2025-02-30 gets a 400 that says why
-# instead of a 404 for an unmatched route.
-DatePath = Annotated[str, PathParameter(description="ISO date YYYY-MM-DD", max_length=10)]
-
-
+# The route matches any text, and the parameter's type makes it a date: an impossible date
+# such as 2025-02-30 then gets a 400 that says why, not a 404 for an unmatched route.
+DatePath = Annotated[dt.date, PathParameter(description="ISO date YYYY-MM-DD")]
 IfNoneMatch = Annotated[
     str | None,
     HeaderParameter(name="If-None-Match", max_length=2000, description="* : only create"),
 ]
-
-
-def parse_iso_date(text: str) -> dt.date:
-    try:
-        if len(text) != 10:
-            raise ValueError
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise InvalidValue("date", f"{text!r} is not a real date in the form YYYY-MM-DD") from None
 
 
 class InventoryController(Controller):
@@ -74,7 +62,7 @@ class InventoryController(Controller):
     async def get_level(
         self, uow: NamedDependency[UnitOfWork], product_id: ProductPath, date: DatePath
     ) -> Response[RowOut]:
-        row = await services.read_level(uow, product_id, parse_iso_date(date))
+        row = await services.read_level(uow, product_id, date)
         return Response(RowOut.of(row), headers={"ETag": record_etag(row.level)})
 
     @put(
@@ -103,9 +91,7 @@ class InventoryController(Controller):
         if_none_match: IfNoneMatch = None,
     ) -> Response[RowOut]:
         check = record_check(if_match, if_none_match)
-        row, created = await services.set_level(
-            uow, product_id, parse_iso_date(date), data.inventory_level, check
-        )
+        row, created = await services.set_level(uow, product_id, date, data.inventory_level, check)
         return Response(
             RowOut.of(row),
             status_code=201 if created else 200,
@@ -120,6 +106,4 @@ class InventoryController(Controller):
         date: DatePath,
         if_match: IfMatch = None,
     ) -> None:
-        await services.delete_level(
-            uow, product_id, parse_iso_date(date), record_check(if_match, None)
-        )
+        await services.delete_level(uow, product_id, date, record_check(if_match, None))

@@ -35,7 +35,10 @@ class ProductController(Controller):
     path = "/api/products"
     tags = ["products"]
 
-    @get(summary="List products, searched by id or name, with their latest level")
+    @get(
+        summary="List products, searched by id or name, with their latest level",
+        responses=problems(),
+    )
     async def list_products(
         self,
         uow: NamedDependency[UnitOfWork],

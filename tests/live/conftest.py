@@ -1,0 +1,35 @@
+"""Stores for tests against real server processes: each backend that processes can share."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from adapters.sql.migrations import upgrade
+from tests.sql_databases import create_postgres_database, drop_postgres_database, outside_any_loop
+
+
+def csv_store(folder: Path) -> str:
+    return f"csv:///{folder}/inventory.csv"
+
+
+def sqlite_store(folder: Path) -> str:
+    url = f"sqlite+aiosqlite:///{folder}/inventory.db"
+    outside_any_loop(upgrade, url)
+    return url
+
+
+@pytest.fixture(params=["csv", "sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def shared_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The URL of an empty, migrated store on each backend."""
+    if request.param == "csv":
+        yield csv_store(tmp_path)
+    elif request.param == "sqlite":
+        yield sqlite_store(tmp_path)
+    else:
+        url = outside_any_loop(create_postgres_database)
+        outside_any_loop(upgrade, url)
+        yield url
+        outside_any_loop(drop_postgres_database, url)
