@@ -25,6 +25,9 @@ export default defineConfig({
     setupFiles: ['./tests/setup.ts'],
     include: ['tests/**/*.test.{ts,tsx}'],
     restoreMocks: true,
+    // Component tests type into inputs key by key; on a busy two-core CI box a
+    // whole edit-save-resolve flow can take several seconds.
+    testTimeout: 20_000,
     unstubGlobals: true,
   },
 });

@@ -8,6 +8,7 @@ import { DateRangeFilter } from './components/DateRangeFilter';
 import { ImportPanel } from './components/ImportPanel';
 import { ProductPicker } from './components/ProductPicker';
 import { TablePanel } from './components/table/TablePanel';
+import { TokenDialog } from './components/TokenDialog';
 import { useInventory } from './state/useInventory';
 import { useLevelEditing } from './state/useLevelEditing';
 import { useSelection } from './state/useSelection';
@@ -69,6 +70,7 @@ export function App() {
         )}
         <ImportPanel onImported={inventory.reload} />
       </main>
+      <TokenDialog />
     </div>
   );
 }

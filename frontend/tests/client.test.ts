@@ -45,9 +45,9 @@ describe('api client', () => {
   it('tells a created record from a replaced one', async () => {
     const row = { product_id: 1, product_name: 'A', date: '2025-01-01', inventory_level: 3 };
     respond(JSON.stringify(row), 201, 'application/json');
-    await expect(setLevel(1, '2025-01-01', 3)).resolves.toEqual({ row, created: true });
+    await expect(setLevel(1, '2025-01-01', 3)).resolves.toEqual({ row, created: true, etag: null });
     respond(JSON.stringify(row), 200, 'application/json');
-    await expect(setLevel(1, '2025-01-01', 3)).resolves.toEqual({ row, created: false });
+    await expect(setLevel(1, '2025-01-01', 3)).resolves.toEqual({ row, created: false, etag: null });
   });
 
   it('builds query strings and export links', () => {

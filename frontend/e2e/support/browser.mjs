@@ -24,6 +24,12 @@ export async function launchBrowser() {
     ],
   });
   context.setDefaultTimeout(15_000);
+  // The page is served with a strict Content-Security-Policy; anything it blocks is a bug.
+  await context.addInitScript(() =>
+    document.addEventListener('securitypolicyviolation', (e) =>
+      console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || 'inline code'}`),
+    ),
+  );
   const page = context.pages()[0] ?? (await context.newPage());
   const problems = [];
   page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));

@@ -29,12 +29,15 @@ export function sampleCsv(productCount = PRODUCTS.length, days = DAYS) {
   return `${lines.join('\n')}\n`;
 }
 
-export function apiClient(baseUrl) {
+/** `token`: sent as `Authorization: Bearer` on writes, for a server started with STOCKLINE_API_TOKEN. */
+export function apiClient(baseUrl, token = null) {
   async function call(method, path, body, contentType = 'application/json') {
+    const headers = body === undefined ? {} : { 'Content-Type': contentType };
+    if (token && method !== 'GET') headers.Authorization = `Bearer ${token}`;
     const res = await fetch(`${baseUrl}${path}`, {
       method,
       body: body === undefined ? undefined : contentType === 'application/json' ? JSON.stringify(body) : body,
-      headers: body === undefined ? {} : { 'Content-Type': contentType },
+      headers,
       signal: AbortSignal.timeout(20_000),
     });
     const text = await res.text();
@@ -45,5 +48,6 @@ export function apiClient(baseUrl) {
     importCsv: (csv, mode = 'merge') => call('POST', `/api/inventory/import?mode=${mode}&dry_run=false`, csv, 'text/csv'),
     inventory: (...ids) => call('GET', `/api/inventory?${ids.map((id) => `product_id=${id}`).join('&')}`),
     setLevel: (id, date, level) => call('PUT', `/api/products/${id}/inventory/${date}`, { inventory_level: level }),
+    level: async (id, date) => (await call('GET', `/api/products/${id}/inventory/${date}`)).inventory_level,
   };
 }

@@ -45,7 +45,8 @@ process.once('exit', () => {
 });
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.once(signal, () => process.exit(1));
 
-export async function startServer() {
+/** `env` adds settings, e.g. `{ STOCKLINE_API_TOKEN: '…' }`. */
+export async function startServer(env = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'stockline-e2e-'));
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -56,6 +57,7 @@ export async function startServer() {
       // Four slashes: an absolute path.
       STOCKLINE_STORAGE: `csv:///${join(dir, 'inventory.csv')}`,
       STOCKLINE_FRONTEND_DIR: join(FRONTEND_DIR, 'dist'),
+      ...env,
     },
     // Own process group, so stopping it also stops any worker it spawned.
     detached: true,

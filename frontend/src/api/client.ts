@@ -1,8 +1,9 @@
 // A small typed fetch client for the Stockline REST API. Plain fetch keeps the
 // bundle small; the types come from the generated OpenAPI schema.
+import { askForToken, storedToken, storeToken } from './auth';
+import { ApiError, errorFromResponse } from './errors';
 import type {
   Health,
-  ImportLineError,
   ImportMode,
   ImportReport,
   InventoryRow,
@@ -11,22 +12,11 @@ import type {
   ProductCreate,
   ProductPage,
   QueryOf,
+  RecordWriteHeaders,
 } from './types';
 
-/** An API failure carrying what the server said (RFC 9457 problem details). */
-export class ApiError extends Error {
-  readonly status: number;
-  readonly detail: string;
-  readonly errors: ImportLineError[];
-
-  constructor(status: number, detail: string, errors: ImportLineError[] = []) {
-    super(detail);
-    this.name = 'ApiError';
-    this.status = status;
-    this.detail = detail;
-    this.errors = errors;
-  }
-}
+export { ApiError, errorFromResponse } from './errors';
+export type { StoredRecord } from './errors';
 
 type QueryValue = string | number | boolean | readonly (string | number)[] | undefined | null;
 
@@ -43,28 +33,6 @@ export function queryString(params: Record<string, QueryValue>): string {
   }
   const text = search.toString();
   return text ? `?${text}` : '';
-}
-
-function isLineError(value: unknown): value is ImportLineError {
-  if (typeof value !== 'object' || value === null) return false;
-  const v = value as Record<string, unknown>;
-  return typeof v.line === 'number' && typeof v.message === 'string';
-}
-
-/** Turns a failed response into an ApiError, whatever shape its body has. */
-export async function errorFromResponse(response: Response): Promise<ApiError> {
-  let detail = response.statusText || `HTTP ${response.status}`;
-  let errors: ImportLineError[] = [];
-  const text = await response.text().catch(() => '');
-  try {
-    const body = JSON.parse(text) as Record<string, unknown>;
-    if (typeof body.detail === 'string' && body.detail) detail = body.detail;
-    else if (typeof body.title === 'string' && body.title) detail = body.title;
-    if (Array.isArray(body.errors)) errors = body.errors.filter(isLineError);
-  } catch {
-    if (text.trim()) detail = text.trim().slice(0, 500);
-  }
-  return new ApiError(response.status, detail, errors);
 }
 
 async function send(path: string, init: RequestInit = {}): Promise<Response> {
@@ -84,11 +52,34 @@ async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
   return (await response.json()) as T;
 }
 
-function sendJson(path: string, method: string, body: unknown): Promise<Response> {
-  return send(path, {
+/**
+ * Sends a request that changes data, with the session's token when there is
+ * one. A 401 asks the person for the token (again, saying why, when the one
+ * sent was refused) and retries; cancelling fails the write with the 401.
+ */
+async function write(path: string, init: RequestInit & { headers?: Record<string, string> }): Promise<Response> {
+  for (;;) {
+    const token = storedToken();
+    const headers = { ...init.headers, ...(token ? { Authorization: `Bearer ${token}` } : {}) };
+    try {
+      return await send(path, { ...init, headers });
+    } catch (err) {
+      if (!(err instanceof ApiError) || err.status !== 401) throw err;
+      // Another write was refused at the same time and already has a newer token.
+      if (storedToken() !== token) continue;
+      if (token) storeToken(null);
+      const next = await askForToken({ refused: token !== null, message: err.detail });
+      if (!next) throw err;
+      storeToken(next);
+    }
+  }
+}
+
+function sendJson(path: string, method: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
+  return write(path, {
     method,
     body: JSON.stringify(body),
-    headers: { 'Content-Type': 'application/json' },
+    headers: { 'Content-Type': 'application/json', ...headers },
   });
 }
 
@@ -132,20 +123,47 @@ export function getInventory(q: InventoryQuery, signal?: AbortSignal): Promise<I
   return getJson(`/api/inventory${queryString({ ...query })}`, signal);
 }
 
+/** A record's ETag: its level, so a client showing a level knows the tag without asking. */
+export function recordEtag(level: number): string {
+  return `"L${level}"`;
+}
+
+/**
+ * What a write expects to find: the record with that ETag, or (null) no record
+ * at all. The server refuses with 412 when it finds something else.
+ */
+export type Expected = string | null;
+
+function preconditionHeaders(expected: Expected): Record<string, string> {
+  const headers: RecordWriteHeaders = expected === null ? { 'If-None-Match': '*' } : { 'If-Match': expected };
+  return headers as Record<string, string>;
+}
+
 export interface SetLevelResult {
   row: InventoryRow;
   /** True when the date had no record before (201), false when it was replaced (200). */
   created: boolean;
+  /** The record's new ETag. */
+  etag: string | null;
 }
 
-export async function setLevel(productId: number, date: string, level: number): Promise<SetLevelResult> {
+/** Sets a level; with `expected`, only over that record (or only as a new one). */
+export async function setLevel(
+  productId: number,
+  date: string,
+  level: number,
+  expected?: Expected,
+): Promise<SetLevelResult> {
   const body: LevelBody = { inventory_level: level };
-  const response = await sendJson(`/api/products/${enc(productId)}/inventory/${enc(date)}`, 'PUT', body);
-  return { row: (await response.json()) as InventoryRow, created: response.status === 201 };
+  const headers = expected === undefined ? {} : preconditionHeaders(expected);
+  const response = await sendJson(`/api/products/${enc(productId)}/inventory/${enc(date)}`, 'PUT', body, headers);
+  const row = (await response.json()) as InventoryRow;
+  return { row, created: response.status === 201, etag: response.headers.get('ETag') };
 }
 
-export async function deleteLevel(productId: number, date: string): Promise<void> {
-  await send(`/api/products/${enc(productId)}/inventory/${enc(date)}`, { method: 'DELETE' });
+export async function deleteLevel(productId: number, date: string, etag?: string): Promise<void> {
+  const headers = etag === undefined ? {} : preconditionHeaders(etag);
+  await write(`/api/products/${enc(productId)}/inventory/${enc(date)}`, { method: 'DELETE', headers });
 }
 
 export interface ImportOptions {
@@ -155,7 +173,7 @@ export interface ImportOptions {
 
 export async function importCsv(csv: Blob | string, options: ImportOptions): Promise<ImportReport> {
   const query: QueryOf<'/api/inventory/import', 'post'> = { mode: options.mode, dry_run: options.dryRun };
-  const response = await send(`/api/inventory/import${queryString({ ...query })}`, {
+  const response = await write(`/api/inventory/import${queryString({ ...query })}`, {
     method: 'POST',
     body: csv,
     headers: { 'Content-Type': 'text/csv' },

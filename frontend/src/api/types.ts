@@ -4,14 +4,22 @@
 import type { paths } from './schema';
 
 type JsonOf<R> = R extends { content: { 'application/json': infer Body } } ? Body : never;
+type ProblemOf<R> = R extends { content: { 'application/problem+json': infer Body } } ? Body : never;
 
 type Op<P extends keyof paths, M extends keyof paths[P]> = paths[P][M];
 
 type ResponseOf<P extends keyof paths, M extends keyof paths[P], S extends number> =
   Op<P, M> extends { responses: infer Rs } ? (S extends keyof Rs ? JsonOf<Rs[S]> : never) : never;
 
+type ProblemResponseOf<P extends keyof paths, M extends keyof paths[P], S extends number> =
+  Op<P, M> extends { responses: infer Rs } ? (S extends keyof Rs ? ProblemOf<Rs[S]> : never) : never;
+
 type BodyOf<P extends keyof paths, M extends keyof paths[P]> =
   Op<P, M> extends { requestBody?: infer B } ? JsonOf<NonNullable<B>> : never;
+
+/** Request headers of an operation, as the spec declares them. */
+type HeadersOf<P extends keyof paths, M extends keyof paths[P]> =
+  Op<P, M> extends { parameters: { header?: infer H } } ? NonNullable<H> : never;
 
 /** Query parameters of an operation, as the spec declares them. */
 export type QueryOf<P extends keyof paths, M extends keyof paths[P]> =
@@ -21,6 +29,11 @@ export type ProductPage = ResponseOf<'/api/products', 'get', 200>;
 export type Product = ProductPage['items'][number];
 export type InventoryRow = ResponseOf<'/api/inventory', 'get', 200>[number];
 export type LevelBody = BodyOf<'/api/products/{product_id}/inventory/{date}', 'put'>;
+type RecordPath = '/api/products/{product_id}/inventory/{date}';
+/** If-Match / If-None-Match of a record write. */
+export type RecordWriteHeaders = HeadersOf<RecordPath, 'put'>;
+/** The 412 answer to a record write whose precondition failed: the stored level and tag. */
+export type RecordConflictBody = ProblemResponseOf<RecordPath, 'put', 412>;
 export type ProductCreate = BodyOf<'/api/products', 'post'>;
 export type ImportReport = ResponseOf<'/api/inventory/import', 'post', 200>;
 export type ImportMode = NonNullable<QueryOf<'/api/inventory/import', 'post'>['mode']>;

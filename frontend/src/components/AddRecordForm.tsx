@@ -1,11 +1,11 @@
-// Adds (or replaces) the level of one selected product on one date.
+// Adds the level of one selected product on one date; a level already there
+// is replaced only when the person says so, after seeing it.
 import { useId, useState, type FormEvent } from 'react';
-import { ApiError, setLevel } from '../api/client';
 import type { ProductRef } from '../api/types';
 import { isIsoDate, isoToDmy } from '../lib/dates';
 import { checkLevel } from '../lib/level';
 import { productLabel } from '../lib/series';
-import type { Feedback as FeedbackMessage } from '../state/feedback';
+import { useAddRecord, type AddConflict } from '../state/useAddRecord';
 import { Feedback } from './Feedback';
 
 interface Props {
@@ -21,6 +21,33 @@ function FieldError({ id, message }: { id: string; message: string | undefined }
   ) : null;
 }
 
+function ConflictNotice({ conflict, busy, onReplace, onKeep }: {
+  conflict: AddConflict;
+  busy: boolean;
+  onReplace: () => void;
+  onKeep: () => void;
+}) {
+  const { product, date, level, current } = conflict;
+  const where = `${productLabel(product)} on ${isoToDmy(date)}`;
+  return (
+    <div className="conflict-notice" role="alert">
+      <p>
+        {current.level === null
+          ? `The record for ${where} was deleted meanwhile.`
+          : `A record exists for ${where} with level ${current.level}.`}
+      </p>
+      <div className="toolbar">
+        <button type="button" className="primary" onClick={onReplace} disabled={busy}>
+          {current.level === null ? `Add ${level}` : `Replace it with ${level}`}
+        </button>
+        <button type="button" onClick={onKeep} disabled={busy}>
+          {current.level === null ? 'Cancel' : `Keep ${current.level}`}
+        </button>
+      </div>
+    </div>
+  );
+}
+
 interface FieldErrors {
   date?: string;
   level?: string;
@@ -31,8 +58,7 @@ export function AddRecordForm({ products, onAdded }: Props) {
   const [date, setDate] = useState('');
   const [level, setLevelText] = useState('');
   const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
-  const [feedback, setFeedback] = useState<FeedbackMessage | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, feedback, conflict, add, replace, dismiss } = useAddRecord(onAdded);
   const id = useId();
 
   // Falls back to the first selected product when the chosen one was unselected.
@@ -49,22 +75,11 @@ export function AddRecordForm({ products, onAdded }: Props) {
     };
     setFieldErrors(errors);
     if (!levelCheck.ok || errors.date) return;
-    setBusy(true);
-    setFeedback(null);
-    try {
-      const { created } = await setLevel(product.product_id, date, levelCheck.value);
-      const verb = created ? 'Added' : 'Replaced the level with';
-      setFeedback({
-        kind: 'success',
-        text: `${verb} ${levelCheck.value} for ${productLabel(product)} on ${isoToDmy(date)}.`,
-      });
-      setLevelText('');
-      onAdded();
-    } catch (err) {
-      setFeedback({ kind: 'error', text: err instanceof ApiError ? err.detail : String(err) });
-    } finally {
-      setBusy(false);
-    }
+    if (await add(product, date, levelCheck.value)) setLevelText('');
+  }
+
+  async function replaceExisting() {
+    if (await replace()) setLevelText('');
   }
 
   return (
@@ -73,7 +88,10 @@ export function AddRecordForm({ products, onAdded }: Props) {
       <div className="form-row">
         <label>
           Product
-          <select value={product.product_id} onChange={(e) => setProductId(Number(e.target.value))}>
+          <select value={product.product_id} onChange={(e) => {
+              setProductId(Number(e.target.value));
+              dismiss();
+            }}>
             {products.map((p) => (
               <option key={p.product_id} value={p.product_id}>
                 {productLabel(p)}
@@ -87,7 +105,10 @@ export function AddRecordForm({ products, onAdded }: Props) {
             id={`${id}-date`}
             type="date"
             value={date}
-            onChange={(e) => setDate(e.target.value)}
+            onChange={(e) => {
+              setDate(e.target.value);
+              dismiss();
+            }}
             aria-invalid={fieldErrors.date ? true : undefined}
             aria-describedby={fieldErrors.date ? `${id}-date-error` : undefined}
           />
@@ -99,7 +120,10 @@ export function AddRecordForm({ products, onAdded }: Props) {
             id={`${id}-level`}
             inputMode="numeric"
             value={level}
-            onChange={(e) => setLevelText(e.target.value)}
+            onChange={(e) => {
+              setLevelText(e.target.value);
+              dismiss();
+            }}
             aria-invalid={fieldErrors.level ? true : undefined}
             aria-describedby={fieldErrors.level ? `${id}-level-error` : undefined}
           />
@@ -109,6 +133,9 @@ export function AddRecordForm({ products, onAdded }: Props) {
           {busy ? 'Adding…' : 'Add record'}
         </button>
       </div>
+      {conflict && (
+        <ConflictNotice conflict={conflict} busy={busy} onReplace={() => void replaceExisting()} onKeep={dismiss} />
+      )}
       <Feedback feedback={feedback} />
     </form>
   );

@@ -1,13 +1,27 @@
 // Editing levels in the table. Drafts are kept per record; Save checks every
 // changed draft first and sends nothing while any is invalid, then sends one
-// PUT per changed record. A record the server refused keeps its typed value
-// and the server's message, so nothing typed is silently lost.
+// PUT per changed record with If-Match: the level the person saw. A record
+// changed meanwhile (412) shows what is stored now and waits for the person to
+// choose: overwrite it with theirs, or keep the stored one. A record refused
+// for another reason keeps the typed value and the server's message. Nothing
+// typed is silently lost.
 import { useCallback, useMemo, useState } from 'react';
 import { ApiError, setLevel } from '../api/client';
 import type { InventoryRow } from '../api/types';
+import { isoToDmy } from '../lib/dates';
 import { checkLevel } from '../lib/level';
 import { rowKey } from '../lib/sortRows';
 import type { Feedback } from './feedback';
+import {
+  collectChanges,
+  partialSaveText,
+  plural,
+  runLimited,
+  sortResults,
+  type LevelConflict,
+} from './levelChanges';
+
+export type { LevelConflict } from './levelChanges';
 
 export interface LevelEditing {
   editing: boolean;
@@ -15,119 +29,159 @@ export interface LevelEditing {
   drafts: ReadonlyMap<string, string>;
   /** Per record: why its draft was refused, by the check or by the server. */
   errors: ReadonlyMap<string, string>;
+  /** Per record: it changed since the person saw it; they choose what stays. */
+  conflicts: ReadonlyMap<string, LevelConflict>;
   feedback: Feedback | null;
   start: () => void;
   change: (key: string, text: string) => void;
   cancel: () => void;
   save: () => Promise<void>;
+  /** Writes the person's level over what is stored now. */
+  overwrite: (key: string) => Promise<void>;
+  /** Drops the person's level; the stored one stays. */
+  keepTheirs: (key: string) => void;
 }
 
 const PARALLEL_SAVES = 4;
+const EMPTY = new Map<never, never>();
 
-async function runLimited<T>(tasks: (() => Promise<T>)[], limit: number): Promise<PromiseSettledResult<T>[]> {
-  const results: PromiseSettledResult<T>[] = new Array(tasks.length);
-  let next = 0;
-  async function worker() {
-    while (next < tasks.length) {
-      const index = next++;
-      const task = tasks[index];
-      if (!task) continue;
-      try {
-        results[index] = { status: 'fulfilled', value: await task() };
-      } catch (reason) {
-        results[index] = { status: 'rejected', reason };
-      }
-    }
-  }
-  await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
-  return results;
+function without<V>(map: ReadonlyMap<string, V>, key: string): ReadonlyMap<string, V> {
+  if (!map.has(key)) return map;
+  const next = new Map(map);
+  next.delete(key);
+  return next;
 }
 
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+const only = <V>(map: ReadonlyMap<string, V>, keep: (key: string) => boolean) =>
+  new Map([...map].filter(([key]) => keep(key)));
 
 export function useLevelEditing(rows: readonly InventoryRow[], onSaved: () => void): LevelEditing {
   const [editing, setEditing] = useState(false);
   const [saving, setSaving] = useState(false);
-  const [drafts, setDrafts] = useState<ReadonlyMap<string, string>>(new Map());
-  const [errors, setErrors] = useState<ReadonlyMap<string, string>>(new Map());
+  const [drafts, setDrafts] = useState<ReadonlyMap<string, string>>(EMPTY);
+  // Each draft's record as it was when the person started typing.
+  const [seen, setSeen] = useState<ReadonlyMap<string, InventoryRow>>(EMPTY);
+  const [errors, setErrors] = useState<ReadonlyMap<string, string>>(EMPTY);
+  const [conflicts, setConflicts] = useState<ReadonlyMap<string, LevelConflict>>(EMPTY);
   const [feedback, setFeedback] = useState<Feedback | null>(null);
   const byKey = useMemo(() => new Map(rows.map((r) => [rowKey(r), r])), [rows]);
 
-  const start = useCallback(() => {
-    setEditing(true);
-    setDrafts(new Map());
-    setErrors(new Map());
+  const reset = useCallback((stillEditing: boolean) => {
+    setEditing(stillEditing);
+    setDrafts(EMPTY);
+    setSeen(EMPTY);
+    setErrors(EMPTY);
+    setConflicts(EMPTY);
     setFeedback(null);
   }, []);
+  const start = useCallback(() => reset(true), [reset]);
+  const cancel = useCallback(() => reset(false), [reset]);
 
-  const cancel = useCallback(() => {
-    setEditing(false);
-    setDrafts(new Map());
-    setErrors(new Map());
-    setFeedback(null);
-  }, []);
+  const change = useCallback(
+    (key: string, text: string) => {
+      setDrafts((d) => new Map(d).set(key, text));
+      setErrors((e) => without(e, key));
+      const row = byKey.get(key);
+      if (row) setSeen((s) => (s.has(key) ? s : new Map(s).set(key, row)));
+    },
+    [byKey],
+  );
 
-  const change = useCallback((key: string, text: string) => {
-    setDrafts((d) => new Map(d).set(key, text));
-    setErrors((e) => {
-      if (!e.has(key)) return e;
-      const next = new Map(e);
-      next.delete(key);
-      return next;
-    });
-  }, []);
+  /** Forgets a record's draft once it is settled; leaves edit mode when none is left. */
+  const settle = useCallback((key: string) => {
+    setDrafts((d) => without(d, key));
+    setSeen((s) => without(s, key));
+    setErrors((e) => without(e, key));
+    setConflicts((c) => without(c, key));
+    if ([...drafts.keys()].every((k) => k === key)) setEditing(false);
+  }, [drafts]);
 
   const save = useCallback(async () => {
-    const changes: { key: string; row: InventoryRow; level: number }[] = [];
-    const invalid = new Map<string, string>();
-    for (const [key, text] of drafts) {
-      const row = byKey.get(key);
-      if (!row || text === String(row.inventory_level)) continue;
-      const check = checkLevel(text);
-      if (check.ok) {
-        if (check.value !== row.inventory_level) changes.push({ key, row, level: check.value });
-      } else {
-        invalid.set(key, check.message);
-      }
-    }
+    const { changes, invalid } = collectChanges(drafts, seen, byKey, conflicts);
     if (invalid.size > 0) {
       setErrors(invalid);
       setFeedback({ kind: 'error', text: `Nothing saved: fix ${plural(invalid.size, 'invalid level')} first.` });
       return;
     }
     if (changes.length === 0) {
+      if (conflicts.size > 0) {
+        setFeedback({ kind: 'error', text: 'Choose “Overwrite with mine” or “Keep theirs” for the marked rows.' });
+        return;
+      }
       cancel();
       setFeedback({ kind: 'success', text: 'No changes to save.' });
       return;
     }
     setSaving(true);
-    const results = await runLimited(
-      changes.map((c) => () => setLevel(c.row.product_id, c.row.date, c.level)),
-      PARALLEL_SAVES,
-    );
-    const failed = new Map<string, string>();
-    results.forEach((result, i) => {
-      const change = changes[i];
-      if (result.status === 'rejected' && change) {
-        const reason: unknown = result.reason;
-        failed.set(change.key, reason instanceof ApiError ? reason.detail : String(reason));
-      }
-    });
-    const saved = changes.length - failed.size;
+    const tasks = changes.map((c) => () => setLevel(c.row.product_id, c.row.date, c.level, c.expected));
+    const sorted = sortResults(changes, await runLimited(tasks, PARALLEL_SAVES));
+    const { failed, conflicts: found, saved } = sorted;
+    const pending = (key: string) => failed.has(key) || found.has(key) || conflicts.has(key);
     setSaving(false);
     setErrors(failed);
-    setDrafts((d) => new Map([...d].filter(([key]) => failed.has(key))));
-    if (failed.size === 0) {
-      setEditing(false);
-      setFeedback({ kind: 'success', text: `Saved ${plural(saved, 'change')}.` });
+    setConflicts((c) => new Map([...c, ...found]));
+    setDrafts((d) => only(d, pending));
+    setSeen((s) => only(s, pending));
+    if (failed.size === 0 && found.size === 0) {
+      // Rows still waiting for a choice from an earlier save keep edit mode open.
+      if (conflicts.size === 0) setEditing(false);
+      const waiting = conflicts.size > 0 ? ' The marked rows still need a choice.' : '';
+      setFeedback({ kind: 'success', text: `Saved ${plural(saved, 'change')}.${waiting}` });
     } else {
-      setFeedback({
-        kind: 'error',
-        text: `Saved ${saved} of ${changes.length}; ${plural(failed.size, 'change')} failed, see the marked rows.`,
-      });
+      setFeedback({ kind: 'error', text: partialSaveText(changes.length, sorted) });
     }
-    if (saved > 0) onSaved();
-  }, [drafts, byKey, cancel, onSaved]);
+    // A conflict reloads too: the chart and the other rows show what is stored now.
+    if (saved > 0 || found.size > 0) onSaved();
+  }, [drafts, seen, byKey, conflicts, cancel, onSaved]);
 
-  return { editing, saving, drafts, errors, feedback, start, change, cancel, save };
+  const overwrite = useCallback(
+    async (key: string) => {
+      const conflict = conflicts.get(key);
+      if (!conflict) return;
+      const check = checkLevel(drafts.get(key) ?? '');
+      if (!check.ok) {
+        setErrors((e) => new Map(e).set(key, check.message));
+        return;
+      }
+      const { row, current } = conflict;
+      const where = `${row.product_name} on ${isoToDmy(row.date)}`;
+      setSaving(true);
+      try {
+        await setLevel(row.product_id, row.date, check.value, current.etag);
+        settle(key);
+        setFeedback({ kind: 'success', text: `Saved ${check.value} for ${where}.` });
+        onSaved();
+      } catch (err) {
+        const now = err instanceof ApiError && err.status === 412 ? err.current : null;
+        if (now) {
+          setConflicts((c) => new Map(c).set(key, { row, current: now }));
+          setFeedback({ kind: 'error', text: `The level for ${where} changed again; nothing saved.` });
+          onSaved();
+        } else {
+          setErrors((e) => new Map(e).set(key, err instanceof ApiError ? err.detail : String(err)));
+        }
+      } finally {
+        setSaving(false);
+      }
+    },
+    [conflicts, drafts, settle, onSaved],
+  );
+
+  const keepTheirs = useCallback(
+    (key: string) => {
+      const conflict = conflicts.get(key);
+      if (!conflict) return;
+      const { row, current } = conflict;
+      const where = `${row.product_name} on ${isoToDmy(row.date)}`;
+      settle(key);
+      setFeedback({
+        kind: 'success',
+        text: current.level === null ? `Kept theirs: the record for ${where} stays deleted.` : `Kept ${current.level} for ${where}.`,
+      });
+      onSaved();
+    },
+    [conflicts, settle, onSaved],
+  );
+
+  return { editing, saving, drafts, errors, conflicts, feedback, start, change, cancel, save, overwrite, keepTheirs };
 }

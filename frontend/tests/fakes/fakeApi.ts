@@ -7,6 +7,7 @@ export interface SentRequest {
   method: string;
   url: URL;
   body: unknown;
+  headers: Headers;
 }
 
 export interface FakeApi {
@@ -19,6 +20,24 @@ export interface FakeApi {
   /** Lines the import endpoint reports as bad (422) until cleared. */
   importErrors: ImportLineError[];
   requestsTo: (method: string, path: string) => SentRequest[];
+  /** When set, writes without `Authorization: Bearer <token>` get 401, as with STOCKLINE_API_TOKEN. */
+  token: string | null;
+}
+
+const UNAUTHORIZED = 'this server needs `Authorization: Bearer <token>` to change data';
+const etagOf = (level: number | undefined) => (level === undefined ? null : `"L${level}"`);
+
+/** The server's If-Match / If-None-Match rule for one record: null when the write may go ahead. */
+function refusal(headers: Headers, level: number | undefined): Response | null {
+  const tag = etagOf(level);
+  const ifMatch = headers.get('If-Match');
+  const ifNoneMatch = headers.get('If-None-Match');
+  const wanted = ifMatch?.split(',').map((t) => t.trim());
+  const matchFails = wanted !== undefined && (tag === null || !(wanted.includes('*') || wanted.includes(tag)));
+  const noneFails = ifNoneMatch !== null && tag !== null && (ifNoneMatch === '*' || ifNoneMatch === tag);
+  if (!matchFails && !noneFails) return null;
+  const detail = tag === null ? 'the record does not exist' : `the record's level is now ${level}`;
+  return problem(412, detail, { current_level: level ?? null, current_etag: tag });
 }
 
 function json(body: unknown, status = 200): Response {
@@ -48,6 +67,7 @@ export function installFakeApi(products: Record<number, string>, records: [numbe
     importErrors: [],
     failPut: (id, date, status, detail) => failures.set(`${id}|${date}`, { status, detail }),
     requestsTo: (method, path) => api.requests.filter((r) => r.method === method && r.url.pathname === path),
+    token: null,
   };
   const failures = new Map<string, { status: number; detail: string }>();
 
@@ -63,9 +83,12 @@ export function installFakeApi(products: Record<number, string>, records: [numbe
     };
   }
 
-  function route(method: string, url: URL, body: unknown): Response {
+  function route(method: string, url: URL, body: unknown, headers: Headers): Response {
     const p = url.pathname;
     const q = url.searchParams;
+    if (method !== 'GET' && api.token !== null && headers.get('Authorization') !== `Bearer ${api.token}`) {
+      return problem(401, UNAUTHORIZED);
+    }
     if (method === 'GET' && p === '/api/products') {
       const term = (q.get('search') ?? '').toLowerCase();
       const limit = Number(q.get('limit') ?? 50);
@@ -103,12 +126,16 @@ export function installFakeApi(products: Record<number, string>, records: [numbe
         failures.delete(key);
         return problem(failure.status, failure.detail);
       }
+      const refused = refusal(headers, api.records.get(key));
+      if (refused) return refused;
       const level = (body as { inventory_level: number }).inventory_level;
       const existed = api.records.has(key);
       api.records.set(key, level);
       const id = Number(m[1]);
       const row = { product_id: id, product_name: api.products.get(id), date: m[2], inventory_level: level };
-      return json(row, existed ? 200 : 201);
+      const response = json(row, existed ? 200 : 201);
+      response.headers.set('ETag', etagOf(level)!);
+      return response;
     }
     if (method === 'POST' && p === '/api/inventory/import') {
       if (api.importErrors.length) {
@@ -124,14 +151,15 @@ export function installFakeApi(products: Record<number, string>, records: [numbe
   vi.stubGlobal('fetch', async (input: RequestInfo | URL, init: RequestInit = {}) => {
     const url = new URL(String(input), 'http://stockline.test');
     const method = (init.method ?? 'GET').toUpperCase();
+    const headers = new Headers(init.headers);
     let body: unknown = init.body;
-    if (typeof body === 'string' && (init.headers as Record<string, string>)?.['Content-Type'] === 'application/json') {
+    if (typeof body === 'string' && headers.get('Content-Type') === 'application/json') {
       body = JSON.parse(body);
     } else if (body instanceof Blob) {
       body = await readBlob(body);
     }
-    api.requests.push({ method, url, body });
-    return route(method, url, body);
+    api.requests.push({ method, url, body, headers });
+    return route(method, url, body, headers);
   });
   return api;
 }

@@ -4,7 +4,7 @@ import { useMemo, useState } from 'react';
 import type { InventoryRow } from '../../api/types';
 import { isoToDmy } from '../../lib/dates';
 import { DEFAULT_SORT, rowKey, sortRows, type SortKey, type SortOrder } from '../../lib/sortRows';
-import type { LevelEditing } from '../../state/useLevelEditing';
+import type { LevelConflict, LevelEditing } from '../../state/useLevelEditing';
 import { LevelCell } from './LevelCell';
 import { Pagination } from './Pagination';
 
@@ -17,6 +17,13 @@ const COLUMNS: { key: SortKey; label: string; numeric: boolean }[] = [
   { key: 'inventory_level', label: 'Inventory level', numeric: true },
 ];
 
+function withConflictRows(rows: readonly InventoryRow[], conflicts: ReadonlyMap<string, LevelConflict>) {
+  if (conflicts.size === 0) return rows;
+  const present = new Set(rows.map(rowKey));
+  const gone = [...conflicts.values()].map((c) => c.row).filter((row) => !present.has(rowKey(row)));
+  return gone.length > 0 ? [...rows, ...gone] : rows;
+}
+
 interface Props {
   rows: readonly InventoryRow[];
   editor: LevelEditing;
@@ -25,7 +32,9 @@ interface Props {
 export function InventoryTable({ rows, editor }: Props) {
   const [order, setOrder] = useState<SortOrder>(DEFAULT_SORT);
   const [page, setPage] = useState(0);
-  const sorted = useMemo(() => sortRows(rows, order), [rows, order]);
+  // A record deleted meanwhile stays in the table while its conflict waits for a choice.
+  const shown = useMemo(() => withConflictRows(rows, editor.conflicts), [rows, editor.conflicts]);
+  const sorted = useMemo(() => sortRows(shown, order), [shown, order]);
   const pageCount = Math.max(1, Math.ceil(sorted.length / PAGE_SIZE));
   // Clamped rather than reset in an effect: a reload after a save keeps the page.
   const current = Math.min(page, pageCount - 1);
@@ -36,7 +45,7 @@ export function InventoryTable({ rows, editor }: Props) {
     setPage(0);
   }
 
-  if (rows.length === 0) return null;
+  if (shown.length === 0) return null;
 
   return (
     <>
@@ -66,8 +75,10 @@ export function InventoryTable({ rows, editor }: Props) {
           {visible.map((row) => {
             const key = rowKey(row);
             const error = editor.errors.get(key);
+            const conflict = editor.conflicts.get(key);
+            const marked = error ? 'row-error' : conflict ? 'row-conflict' : undefined;
             return (
-              <tr key={key} className={error ? 'row-error' : undefined} data-key={key}>
+              <tr key={key} className={marked} data-key={key}>
                 <td className="num">{row.product_id}</td>
                 <td>{row.product_name}</td>
                 <td>{isoToDmy(row.date)}</td>
@@ -76,8 +87,11 @@ export function InventoryTable({ rows, editor }: Props) {
                   editing={editor.editing}
                   draft={editor.drafts.get(key)}
                   error={error}
+                  conflict={conflict}
                   disabled={editor.saving}
                   onChange={(text) => editor.change(key, text)}
+                  onOverwrite={() => void editor.overwrite(key)}
+                  onKeepTheirs={() => editor.keepTheirs(key)}
                 />
               </tr>
             );

@@ -39,7 +39,7 @@ export function TablePanel({ hasSelection, rows, status, editor }: Props) {
       <Feedback feedback={editor.feedback} />
       {!hasSelection ? (
         <p className="empty">No product selected.</p>
-      ) : rows.length === 0 && status !== 'loading' ? (
+      ) : rows.length === 0 && editor.conflicts.size === 0 && status !== 'loading' ? (
         <p className="empty">No records in this date range.</p>
       ) : (
         <InventoryTable rows={rows} editor={editor} />
