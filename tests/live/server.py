@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -39,6 +40,7 @@ def start(storage: str, port: int, log: Path, **env: str) -> subprocess.Popen[by
             env=environment,
             stdout=output,
             stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group, so a crash takes its workers too
         )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -49,7 +51,7 @@ def start(storage: str, port: int, log: Path, **env: str) -> subprocess.Popen[by
                 return process
         except httpx.TransportError:
             time.sleep(0.1)
-    process.kill()
+    crash(process)
     raise RuntimeError(f"the server did not answer within 30 s: {log.read_text()[-2000:]}")
 
 
@@ -60,8 +62,14 @@ def stop(process: subprocess.Popen[bytes]) -> None:
         try:
             process.wait(timeout=15)
         except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+            crash(process)
+
+
+def crash(process: subprocess.Popen[bytes]) -> None:
+    """kill -9 the server and every worker process it started, as a power cut would."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
 
 
 @contextmanager
