@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Any
 
 import pytest
 from litestar.testing import TestClient
@@ -83,3 +84,34 @@ def test_ui_links_with_a_query_string_are_served(guarded: TestClient) -> None:
         page = client.get("/", params={"product": [1, 2], "start": "2025-01-01"})
         assert page.status_code == 200
         assert "<title>Stockline</title>" in page.text
+
+
+class BrokenStorage:
+    """A store that fails in a way nobody planned for."""
+
+    kind = "broken"
+
+    async def open(self) -> None:
+        """Opens fine."""
+
+    async def close(self) -> None:
+        """Closes fine."""
+
+    def unit_of_work(self) -> Any:
+        raise RuntimeError("secret internal detail at /srv/db")
+
+
+def test_an_unexpected_error_is_logged_but_not_shown(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    app = create_app(Settings(storage="memory://", frontend_dir=tmp_path), storage=BrokenStorage())
+    with TestClient(app) as client, caplog.at_level(logging.ERROR):  # after the app's logging setup
+        response = client.get("/api/products")
+    assert response.status_code == 500
+    assert response.json()["detail"] == "the server failed; the error has been logged"
+    assert "secret" not in response.text
+    assert any(
+        "secret internal detail" in record.getMessage() or record.exc_info
+        for record in caplog.records
+        if record.levelno >= logging.ERROR
+    )
