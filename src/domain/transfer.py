@@ -104,23 +104,24 @@ async def import_rows(
             raise InvalidRows(errors)
         names = {row.product_id: row.product_name for row in rows}
         created = [Product(pid, name) for pid, name in names.items() if pid not in kept]
-        records = [
-            InventoryRecord(row.product_id, row.date, row.level)
-            for row in rows
-            if row.date is not None and row.level is not None
-        ]
+        dated = [row for row in rows if row.date is not None and row.level is not None]
         removed = len(stored.keys() - names.keys()) if mode is ImportMode.REPLACE else 0
-        report = ImportReport(mode, dry_run, len(rows), len(created), removed, len(records))
+        report = ImportReport(mode, dry_run, len(rows), len(created), removed, len(dated))
         if dry_run:
             return report
         if mode is ImportMode.REPLACE:
             await uow.products.remove_all()
         for product in sorted(created, key=lambda product: product.id):
             await uow.products.add(product)
-        for start in range(0, len(records), BATCH_ROWS):
-            await uow.inventory.put_many(records[start : start + BATCH_ROWS])
+        for start in range(0, len(dated), BATCH_ROWS):
+            # Made a batch at a time: a million records at once would hold 100 MB for nothing.
+            batch = [
+                InventoryRecord.parsed(row.product_id, row.date, row.level)  # type: ignore[arg-type]
+                for row in dated[start : start + BATCH_ROWS]
+            ]
+            await uow.inventory.put_many(batch)
             if on_progress is not None:
-                on_progress(min(start + BATCH_ROWS, len(records)), len(records))
+                on_progress(min(start + BATCH_ROWS, len(dated)), len(dated))
         await uow.commit()
     return report
 

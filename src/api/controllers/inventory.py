@@ -52,7 +52,7 @@ class InventoryController(Controller):
         end: Annotated[dt.date | None, QueryParameter(description="Last date, inclusive")] = None,
     ) -> list[RowOut]:
         rows = await services.read_history(uow, product_id, start, end)
-        return [RowOut.of(row) for row in rows]
+        return [RowOut(r.product_id, r.product_name, r.date, r.level) for r in rows]
 
     @get(
         RECORD_PATH,
