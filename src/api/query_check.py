@@ -8,17 +8,18 @@ from litestar import Request
 from litestar.exceptions import ValidationException
 from litestar.handlers import HTTPRouteHandler
 
-_known: dict[int, frozenset[str]] = {}
+_OPT_KEY = "stockline_query_names"
 
 
 def _known_names(request: Request[Any, Any, Any]) -> frozenset[str]:
+    """The handler's query parameter names, worked out once and kept on the handler itself."""
     handler = request.route_handler
-    names = _known.get(id(handler))
+    names: frozenset[str] | None = handler.opt.get(_OPT_KEY)
     if names is None:
         assert isinstance(handler, HTTPRouteHandler)
         model = handler.create_kwargs_model(path_parameters=request.path_params)
         names = frozenset(param.field_alias for param in model.expected_query_params)
-        _known[id(handler)] = names
+        handler.opt[_OPT_KEY] = names
     return names
 
 
