@@ -89,7 +89,8 @@ class CsvStorage:
             except BlockingIOError:
                 await asyncio.to_thread(fcntl.flock, self._lock_fd, fcntl.LOCK_EX)
             try:
-                await asyncio.to_thread(self._catch_up)
+                if self._changed_on_disk():
+                    await asyncio.to_thread(self._catch_up)
             except BaseException:
                 fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
                 raise
@@ -105,6 +106,9 @@ class CsvStorage:
 
     async def persist(self) -> None:
         """Make the transaction's changes durable (the caller holds the locks)."""
+        if self.index.rewrite:  # a change as large as the store: rewrite the file, no journal
+            await asyncio.to_thread(self._fold)
+            return
         changes = self.index.take_changes()
         if not changes:
             return
@@ -136,6 +140,16 @@ class CsvStorage:
             await self.fold()
         except StorageUnavailable as error:  # harmless: the journal still holds every commit
             logger.warning("could not fold the journal into the file: %s", error)
+
+    def _changed_on_disk(self) -> bool:
+        """Whether the file or the journal differ from what the index holds.
+
+        Two stat() calls, run on the event loop: microseconds, where a trip to a thread for
+        every transaction (every read too) cost more than the read itself.
+        """
+        journal_stamp = file_io.stamp_of(self.journal)
+        journal_size = journal_stamp.size if journal_stamp else 0
+        return file_io.stamp_of(self.path) != self._file_stamp or journal_size != self._journal_end
 
     def _catch_up(self) -> None:
         """Re-read what other processes, or a person, changed since we last looked."""

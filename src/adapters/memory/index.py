@@ -4,10 +4,15 @@ a redo log of the changes for the CSV store's journal."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from domain.errors import DuplicateProduct
 from domain.model import name_key
+
+# Past this many changes in one transaction the CSV store rewrites its file at commit
+# instead of journaling each change: the journal would be as large as the file anyway.
+REDO_LIMIT = 100_000
 
 # What undoing one change needs: ("product", id, old name or None, old records or None)
 # or ("level", product id, date, old level or None) or ("all", the old index).
@@ -38,15 +43,21 @@ class Index:
     levels: dict[int, dict[dt.date, int]] = field(default_factory=dict)
     undo_log: list[UndoEntry] = field(default_factory=list)
     redo_log: list[Change] | None = None  # kept only when a journal will be written
+    # The transaction changes so much that the CSV store rewrites the whole file at commit
+    # (after remove_all, or past REDO_LIMIT changes): changes are no longer logged for redo.
+    rewrite: bool = False
+    # remove_all saved the whole index for undo: later changes need no undo entry of their own.
+    saved_whole: bool = False
 
     def add_product(self, product_id: int, name: str) -> None:
         if product_id in self.names:
             raise DuplicateProduct.by_id(product_id)
         self._claim_name(product_id, name)
-        self.undo_log.append(("product", product_id, None, None))
+        self._undo(("product", product_id, None, None))
         self.names[product_id] = name
         self.levels[product_id] = {}
-        self._redo(Change("name", product_id, name))
+        if self._journaled():
+            self._redo(Change("name", product_id, name))
 
     def rename_product(self, product_id: int, name: str) -> None:
         old = self.names[product_id]
@@ -54,44 +65,58 @@ class Index:
             self._claim_name(product_id, name)
             del self.owners[name_key(old)]
         self.owners[name_key(name)] = product_id
-        self.undo_log.append(("product", product_id, old, None))
+        self._undo(("product", product_id, old, None))
         self.names[product_id] = name
-        self._redo(Change("name", product_id, name))
+        if self._journaled():
+            self._redo(Change("name", product_id, name))
 
     def remove_product(self, product_id: int) -> None:
         name = self.names.pop(product_id)
         del self.owners[name_key(name)]
         levels = self.levels.pop(product_id)
-        self.undo_log.append(("product", product_id, name, levels))
-        self._redo(Change("drop", product_id))
+        self._undo(("product", product_id, name, levels))
+        if self._journaled():
+            self._redo(Change("drop", product_id))
 
     def remove_all(self) -> None:
         old = Index(self.names, self.owners, self.levels)
-        self.undo_log.append(("all", old))
+        self._undo(("all", old))
+        self.saved_whole = True
         self.names, self.owners, self.levels = {}, {}, {}
-        self._redo(Change("clear"))
+        self._rewrite()
 
     def put_level(self, product_id: int, date: dt.date, level: int) -> bool:
         levels = self.levels[product_id]
         old = levels.get(date)
         levels[date] = level
-        self.undo_log.append(("level", product_id, date, old))
-        self._redo(Change("set", product_id, self.names[product_id], date, level))
+        self._undo(("level", product_id, date, old))
+        if self._journaled():
+            self._redo(Change("set", product_id, self.names[product_id], date, level))
         return old is None
+
+    def put_levels(self, records: Iterable[tuple[int, dt.date, int]]) -> None:
+        """put_level for many; after remove_all, with nothing to log, a plain loop."""
+        if not self.saved_whole or self._journaled():
+            for product_id, date, level in records:
+                self.put_level(product_id, date, level)
+            return
+        levels = self.levels
+        for product_id, date, level in records:
+            levels[product_id][date] = level
 
     def remove_level(self, product_id: int, date: dt.date) -> bool:
         old = self.levels[product_id].pop(date, None)
         if old is None:
             return False
-        self.undo_log.append(("level", product_id, date, old))
-        self._redo(Change("unset", product_id, self.names[product_id], date))
+        self._undo(("level", product_id, date, old))
+        if self._journaled():
+            self._redo(Change("unset", product_id, self.names[product_id], date))
         return True
 
     def forget_undo(self) -> None:
         """Called once changes are durable: they can no longer be taken back."""
         self.undo_log = []
-        if self.redo_log is not None:
-            self.redo_log = []
+        self._start_afresh()
 
     def take_changes(self) -> list[Change]:
         """The changes since the last `forget_undo`, oldest first."""
@@ -101,8 +126,7 @@ class Index:
         """Take back every change since the last `forget_undo`, newest first."""
         while self.undo_log:
             self._undo_one(self.undo_log.pop())
-        if self.redo_log is not None:
-            self.redo_log = []
+        self._start_afresh()
 
     def replay(self, change: Change) -> None:
         """Apply a change read back from the journal; call `rebuild_owners` after a batch.
@@ -128,9 +152,29 @@ class Index:
     def rebuild_owners(self) -> None:
         self.owners = {name_key(name): product_id for product_id, name in self.names.items()}
 
-    def _redo(self, change: Change) -> None:
+    def _start_afresh(self) -> None:
+        self.rewrite = self.saved_whole = False
         if self.redo_log is not None:
-            self.redo_log.append(change)
+            self.redo_log = []
+
+    def _undo(self, entry: UndoEntry) -> None:
+        if not self.saved_whole:
+            self.undo_log.append(entry)
+
+    def _journaled(self) -> bool:
+        return self.redo_log is not None and not self.rewrite
+
+    def _redo(self, change: Change) -> None:
+        assert self.redo_log is not None
+        self.redo_log.append(change)
+        if len(self.redo_log) > REDO_LIMIT:
+            self._rewrite()
+
+    def _rewrite(self) -> None:
+        """From now on the whole file is rewritten at commit; stop logging changes."""
+        if self.redo_log is not None:
+            self.rewrite = True
+            self.redo_log = []
 
     def _undo_one(self, entry: UndoEntry) -> None:
         kind = entry[0]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 
 from adapters.memory.index import Index
@@ -87,19 +88,18 @@ class MemoryInventoryRepository(InventoryRepository):
             if product_id not in names:
                 continue
             name, by_date = names[product_id], levels[product_id]
-            rows.extend(
-                HistoryRow(product_id, name, date, by_date[date])
-                for date in sorted(by_date)
-                if (start is None or date >= start) and (end is None or date <= end)
-            )
+            dates = sorted(by_date)
+            if start is not None or end is not None:
+                first = 0 if start is None else bisect_left(dates, start)
+                dates = dates[first : len(dates) if end is None else bisect_right(dates, end)]
+            rows.extend([HistoryRow(product_id, name, date, by_date[date]) for date in dates])
         return rows
 
     async def put(self, record: InventoryRecord) -> bool:
         return self._index.put_level(record.product_id, record.date, record.level)
 
     async def put_many(self, records: Sequence[InventoryRecord]) -> None:
-        for record in records:
-            self._index.put_level(record.product_id, record.date, record.level)
+        self._index.put_levels((r.product_id, r.date, r.level) for r in records)
 
     async def remove(self, product_id: int, date: dt.date) -> bool:
         return self._index.remove_level(product_id, date)

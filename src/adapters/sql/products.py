@@ -35,11 +35,9 @@ class SqlProductRepository(ProductRepository):
     async def get(self, product_id: int) -> Product | None:
         if not storable(product_id):
             return None
-        result = await self._tx.execute(
-            select(COLUMNS.id, COLUMNS.name).where(COLUMNS.id == product_id)
-        )
-        row = result.first()
-        return None if row is None else Product(row.id, row.name)
+        sql = "SELECT name FROM products WHERE id = " + ("$1" if self._tx.is_postgresql else "?")
+        rows = await self._tx.rows(sql, [product_id])  # on every request: the driver's own SQL
+        return Product(product_id, rows[0][0]) if rows else None
 
     async def summary(self, product_id: int) -> ProductSummary | None:
         if not storable(product_id):
@@ -60,8 +58,8 @@ class SqlProductRepository(ProductRepository):
         return Page(items, total.scalar_one())
 
     async def next_id(self) -> int:
-        result = await self._tx.execute(select(func.coalesce(func.max(COLUMNS.id), 0) + 1))
-        return int(result.scalar_one())
+        rows = await self._tx.rows("SELECT coalesce(max(id), 0) + 1 FROM products", [])
+        return int(rows[0][0])
 
     async def add(self, product: Product) -> None:
         # DO NOTHING instead of an error keeps a PostgreSQL transaction usable without a savepoint.

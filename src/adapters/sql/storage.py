@@ -2,20 +2,33 @@
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Sequence
 from typing import Any
 
+import asyncpg  # type: ignore[import-untyped]
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from adapters.sql.migrations import current_revision, head_revision, is_known_revision
-from adapters.sql.transaction import StorageFailure, reason
+from adapters.sql.transaction import DriverFailure, StorageFailure, reason
 from adapters.sql.unit_of_work import SqlUnitOfWork
-from adapters.sql.urls import NotSqlStorage, create_sqlite_folder, database_url, shown
+from adapters.sql.urls import (
+    NotSqlStorage,
+    create_sqlite_folder,
+    database_url,
+    shown,
+    sqlite_file,
+)
 from domain.errors import StorageUnavailable
 
 SQLITE_PRAGMAS = ("PRAGMA journal_mode=WAL", "PRAGMA foreign_keys=ON", "PRAGMA busy_timeout=5000")
 # A request waits at most 10 s for a free connection, then gets StorageUnavailable (a 503).
 POOL = {"pool_size": 5, "max_overflow": 10, "pool_timeout": 10}
+# The reader (SQLite): a failed wait for the database falls back to the unit of work's own
+# connection, off the event loop, so this wait is short.
+READER_PRAGMAS = ("PRAGMA query_only=ON", "PRAGMA busy_timeout=50")
+READERS = 5  # PostgreSQL connections for small reads, besides SQLAlchemy's pool
 POSTGRES_CONNECT = {"timeout": 10, "server_settings": {"application_name": "stockline"}}
 
 
@@ -31,6 +44,8 @@ class SqlStorage:
                 "for a store in memory use memory://"
             )
         self._engine: AsyncEngine | None = None
+        self._reader: sqlite3.Connection | None = None
+        self._readers: Any = None  # PostgreSQL: asyncpg's pool for the small reads
 
     async def open(self) -> None:
         """Connect and check the schema; StorageUnavailable says what to do when either fails."""
@@ -40,20 +55,70 @@ class SqlStorage:
         engine = self._create_engine()
         try:
             await self._check_schema(engine)
+            self._readers = await self._open_readers()
         except BaseException:
             await engine.dispose()
             raise
         self._engine = engine
+        self._reader = self._open_reader()
 
     async def close(self) -> None:
         engine, self._engine = self._engine, None
+        reader, self._reader = self._reader, None
+        if reader is not None:
+            reader.close()
+        readers, self._readers = self._readers, None
+        if readers is not None:
+            await readers.close()
         if engine is not None:
             await engine.dispose()
 
     def unit_of_work(self) -> SqlUnitOfWork:
         if self._engine is None:
             raise StorageUnavailable(f"{shown(self.url)} is not open")
-        return SqlUnitOfWork(self._engine)
+        reader = self._read if self._reader else self._fetch if self._readers else None
+        return SqlUnitOfWork(self._engine, reader)
+
+    def _open_reader(self) -> sqlite3.Connection | None:
+        """SQLite: one plain connection for the small reads, run on the event loop's thread.
+
+        A history of a few products takes about a millisecond in SQLite; through aiosqlite
+        each statement is a trip to the connection's own thread and back, and under load
+        the threads of a pool fight over the GIL. Autocommit, so that no read transaction
+        stays open between reads and each read sees the latest commits.
+        """
+        path = sqlite_file(self.url)
+        if path is None:
+            return None
+        reader = sqlite3.connect(path, isolation_level=None)
+        for pragma in READER_PRAGMAS:
+            reader.execute(pragma)
+        return reader
+
+    async def _read(self, sql: str, parameters: Sequence[Any]) -> list[Any]:
+        assert self._reader is not None
+        return self._reader.execute(sql, parameters).fetchall()  # at once: no await
+
+    async def _open_readers(self) -> Any:
+        """PostgreSQL: a small asyncpg pool of its own for the small reads.
+
+        SQLAlchemy's checkout (with its liveness ping, a round trip) costs more than the
+        read of a product's history. The pool skips asyncpg's reset on release too: its
+        connections only ever run single SELECTs in autocommit.
+        """
+        if self.kind != "postgresql":
+            return None
+        dsn = self.url.set(drivername="postgresql").render_as_string(hide_password=False)
+        try:
+            return await asyncpg.create_pool(
+                dsn, min_size=1, max_size=READERS, reset=_no_reset, **POSTGRES_CONNECT
+            )
+        except (*DriverFailure, *StorageFailure) as error:
+            raise StorageUnavailable(f"cannot open {shown(self.url)}: {reason(error)}") from None
+
+    async def _fetch(self, sql: str, parameters: Sequence[Any]) -> Sequence[Any]:
+        assert self._readers is not None
+        return await self._readers.fetch(sql, *parameters)  # type: ignore[no-any-return]
 
     def _create_engine(self) -> AsyncEngine:
         if self.kind == "sqlite":
@@ -83,6 +148,10 @@ class SqlStorage:
             f"the database schema of {shown(self.url)} is behind (at {current or 'none'}, "
             f"head is {head}); run `stockline db upgrade`"
         )
+
+
+async def _no_reset(_connection: Any) -> None:
+    """Nothing to reset: a reader's connection holds no state between its SELECTs."""
 
 
 def _set_pragmas(dbapi_connection: Any, _record: Any) -> None:

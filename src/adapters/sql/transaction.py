@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping, Sequence
+import sqlite3
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
+import asyncpg  # type: ignore[import-untyped]
 from sqlalchemy import Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.sql import Executable
 
 from domain.errors import StorageUnavailable
@@ -18,6 +20,16 @@ from domain.errors import StorageUnavailable
 Parameters = Mapping[str, Any] | Sequence[Mapping[str, Any]]
 StorageFailure = (SQLAlchemyError, OSError)
 """What a driver or the pool raises when the database cannot serve (OSError: refused sockets)."""
+DriverFailure = (
+    sqlite3.Error,
+    asyncpg.PostgresError,
+    asyncpg.InterfaceError,
+    asyncpg.InternalClientError,  # e.g. a connection the server has just terminated
+    OSError,
+)
+"""What the drivers themselves raise, on the reads that bypass SQLAlchemy."""
+Reader = Callable[[str, Sequence[Any]], Awaitable[Sequence[Any]]]
+"""Runs a small read outside any unit of work's connection (see SqlStorage)."""
 
 
 def reason(error: BaseException) -> str:
@@ -33,21 +45,103 @@ def unavailable(error: BaseException) -> StorageUnavailable:
 
 
 class Transaction:
-    """Runs statements on the unit of work's connection."""
+    """Runs statements on the unit of work's connection, taken from the pool when first needed.
 
-    def __init__(self, connection: AsyncConnection) -> None:
+    A unit of work that only reads small things never takes one when the storage gives a
+    `reader`: until a statement needs the connection (any write does), such reads run on
+    the reader, and see what the connection would see then (the latest commits: the
+    connection has opened no transaction before its first write).
+    """
+
+    def __init__(self, engine: AsyncEngine, reader: Reader | None = None) -> None:
+        self._engine = engine
+        self._reader = reader
+        self._connection: AsyncConnection | None = None
+        self.is_postgresql = engine.dialect.name == "postgresql"
+
+    async def connection(self) -> AsyncConnection:
+        """The unit of work's connection, in a transaction begun on first use."""
+        if self._connection is not None:
+            return self._connection
+        try:
+            connection = await self._engine.connect()
+        except StorageFailure as error:
+            raise unavailable(error) from error
+        try:
+            await connection.begin()
+        except StorageFailure as error:
+            await connection.close()
+            raise unavailable(error) from error
         self._connection = connection
-        self.is_postgresql = connection.dialect.name == "postgresql"
+        return connection
+
+    async def end(self, commit: bool) -> None:
+        """Commit, or roll back, what the connection did (nothing when it was never taken)."""
+        if self._connection is None:
+            return
+        try:
+            await (self._connection.commit() if commit else self._connection.rollback())
+        except StorageFailure as error:
+            raise unavailable(error) from error
+
+    async def close(self) -> None:
+        """Give the connection back to the pool, rolling back what was not committed."""
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            await connection.close()
 
     async def execute(
         self, statement: Executable, parameters: Parameters | None = None
     ) -> CursorResult[Any]:
         """Run a statement; an IntegrityError stays for the repository to explain."""
         try:
-            return await self._connection.execute(statement, parameters)
+            return await (await self.connection()).execute(statement, parameters)
         except IntegrityError:
             raise
         except StorageFailure as error:
+            raise unavailable(error) from error
+
+    async def rows(
+        self, sql: str, parameters: Sequence[Any], small: bool = True
+    ) -> Sequence[Sequence[Any]]:
+        """The rows of a read, straight from the driver.
+
+        For the hot read paths: a statement written in the dialect's own SQL (`?` for
+        SQLite, `$1` for PostgreSQL) skips SQLAlchemy's statement objects and row wrapping.
+        A `small` read (a few products' rows at most) before any other statement runs on the
+        reader when there is one; the rest in this unit of work's connection.
+        """
+        if small and self._reader is not None and self._connection is None:
+            try:
+                return await self._reader(sql, parameters)
+            except DriverFailure:
+                pass  # busy, another thread, a lost connection: try the unit of work's own
+        try:
+            raw = await (await self.connection()).get_raw_connection()
+            driver: Any = raw.driver_connection  # aiosqlite's or asyncpg's connection
+            if self.is_postgresql:
+                return await driver.fetch(sql, *parameters)  # type: ignore[no-any-return]
+            return list(await driver.execute_fetchall(sql, parameters))
+        except (*DriverFailure, *StorageFailure) as error:
+            raise unavailable(error) from error
+
+    async def write_rows(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        """Run one statement for many rows straight through the driver (bulk writes).
+
+        SQLite runs `sql` once per row (executemany, one trip to aiosqlite's thread);
+        PostgreSQL runs it once, with one array per column as $1, $2, ... (for `unnest`).
+        A refusal (a constraint) is raised as SQLAlchemy's IntegrityError, like execute's.
+        """
+        try:
+            raw = await (await self.connection()).get_raw_connection()
+            driver: Any = raw.driver_connection
+            if self.is_postgresql:
+                await driver.execute(sql, *(list(column) for column in zip(*rows, strict=True)))
+            else:
+                await driver.executemany(sql, rows)
+        except (sqlite3.IntegrityError, asyncpg.IntegrityConstraintViolationError) as error:
+            raise IntegrityError(sql, None, error) from error
+        except (*DriverFailure, *StorageFailure) as error:
             raise unavailable(error) from error
 
     def insert(self, table: Table) -> postgresql.Insert | sqlite.Insert:
@@ -66,7 +160,7 @@ class Transaction:
             yield
             return
         try:
-            savepoint = await self._connection.begin_nested()
+            savepoint = await (await self.connection()).begin_nested()
         except StorageFailure as error:
             raise unavailable(error) from error
         async with savepoint:

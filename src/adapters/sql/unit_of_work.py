@@ -5,16 +5,17 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Self
 
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.sql.inventory import SqlInventoryRepository
 from adapters.sql.products import SqlProductRepository
-from adapters.sql.transaction import StorageFailure, Transaction, unavailable
+from adapters.sql.transaction import Reader, StorageFailure, Transaction, unavailable
 from domain.ports import UnitOfWork
 
 
 class SqlUnitOfWork(UnitOfWork):
-    """Begins on enter; commit() makes the changes durable; leaving rolls back the rest.
+    """Begins with its first statement; commit() makes the changes durable; leaving rolls back
+    the rest.
 
     On SQLite the sqlite3 driver runs in its default ("legacy") mode on purpose: reads before
     the first write see the latest commits, as under PostgreSQL's READ COMMITTED, and the first
@@ -23,24 +24,16 @@ class SqlUnitOfWork(UnitOfWork):
     connection had committed meanwhile, which a busy timeout cannot wait out.
     """
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, reader: Reader | None = None) -> None:
         self._engine = engine
-        self._connection: AsyncConnection | None = None
+        self._reader = reader
+        self._tx: Transaction | None = None
 
     async def __aenter__(self) -> Self:
-        try:
-            connection = await self._engine.connect()
-        except StorageFailure as error:
-            raise unavailable(error) from error
-        try:
-            await connection.begin()
-        except StorageFailure as error:
-            await connection.close()
-            raise unavailable(error) from error
-        self._connection = connection
-        transaction = Transaction(connection)
-        self.products = SqlProductRepository(transaction)
-        self.inventory = SqlInventoryRepository(transaction)
+        # The connection is taken from the pool by the first statement that needs it.
+        self._tx = Transaction(self._engine, self._reader)
+        self.products = SqlProductRepository(self._tx)
+        self.inventory = SqlInventoryRepository(self._tx)
         return self
 
     async def __aexit__(
@@ -49,11 +42,11 @@ class SqlUnitOfWork(UnitOfWork):
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        connection, self._connection = self._connection, None
-        if connection is None:
+        transaction, self._tx = self._tx, None
+        if transaction is None:
             return
         try:
-            await connection.close()  # rolls back what was not committed
+            await transaction.close()  # rolls back what was not committed
         except StorageFailure as error:
             if exc is None:
                 raise unavailable(error) from error
@@ -61,18 +54,12 @@ class SqlUnitOfWork(UnitOfWork):
             raise unavailable(exc) from exc
 
     async def commit(self) -> None:
-        try:
-            await self._open().commit()
-        except StorageFailure as error:
-            raise unavailable(error) from error
+        await self._open().end(commit=True)
 
     async def rollback(self) -> None:
-        try:
-            await self._open().rollback()
-        except StorageFailure as error:
-            raise unavailable(error) from error
+        await self._open().end(commit=False)
 
-    def _open(self) -> AsyncConnection:
-        if self._connection is None:
+    def _open(self) -> Transaction:
+        if self._tx is None:
             raise RuntimeError("use the unit of work inside `async with`")
-        return self._connection
+        return self._tx
