@@ -13,7 +13,7 @@ import pytest
 
 from adapters.csv_file.storage import CsvStorage
 from domain.errors import StorageUnavailable
-from domain.model import InventoryRecord, Product
+from domain.model import HistoryRow, InventoryRecord, Product
 
 DAY = dt.date(2025, 1, 31)
 HEADER = "product_id;product_name;date;inventory_level\n"
@@ -161,6 +161,33 @@ async def test_a_crash_before_the_rename_leaves_the_old_file_whole(
         assert await uow.inventory.get(1, DAY) == InventoryRecord(1, DAY, 1000)
     await store.fold()
     assert "1;Lamp;31-01-2025;1000" in store.path.read_text(encoding="utf-8")
+
+
+async def test_a_crash_while_a_large_commit_is_folded_keeps_the_newest_levels(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = CsvStorage(tmp_path / "inventory.csv")
+    await first.open()
+    await write_sample(first)  # in the journal: Lamp on DAY at level 4
+    from adapters.csv_file import journal
+
+    def die(path: Path, size: int) -> None:
+        raise OSError(5, "simulated crash while folding")
+
+    monkeypatch.setattr(journal, "cut", die)
+    with pytest.raises(OSError, match="simulated crash"):
+        async with first.unit_of_work() as uow:  # replacing everything rewrites the file
+            await uow.products.remove_all()
+            await uow.products.add(Product(1, "Lamp"))
+            await uow.inventory.put(InventoryRecord(1, DAY, 99))
+            await uow.commit()
+    monkeypatch.undo()
+    crash(first)
+    second = CsvStorage(tmp_path / "inventory.csv")
+    await second.open()
+    async with second.unit_of_work() as uow:  # the old journal is not replayed over it
+        assert await uow.inventory.history(None, None, None) == [HistoryRow(1, "Lamp", DAY, 99)]
+    await second.close()
 
 
 async def test_a_commit_that_cannot_be_made_durable_is_undone(

@@ -94,10 +94,16 @@ def text_of(index: Index) -> Iterator[str]:
         )
 
 
-def replace_atomically(path: Path, index: Index) -> Stamp:
-    """Write a temporary file, fsync it, rename it over the old one, fsync the folder.
+def ready_path(path: Path) -> Path:
+    """Where a complete new file waits, fsynced, before it replaces the old one."""
+    return path.with_name(path.name + ".ready")
 
-    A crash at any instant leaves either the old file or the new one, never a mix.
+
+def write_ready(path: Path, index: Index) -> None:
+    """Write the index to a temporary file, fsync it, then rename it to `ready_path`.
+
+    A crash while writing leaves only the temporary file, which nothing reads; a file
+    under the ready name is always whole.
     """
     temporary = path.with_name(path.name + ".tmp")
     try:
@@ -105,7 +111,16 @@ def replace_atomically(path: Path, index: Index) -> Stamp:
             handle.writelines(text_of(index))
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(temporary, path)
+        os.replace(temporary, ready_path(path))
+        fsync_folder(path.parent)
+    except OSError as error:
+        raise StorageUnavailable(f"cannot write {path}: {error.strerror}") from None
+
+
+def publish_ready(path: Path) -> Stamp:
+    """Rename the ready file over the old one (atomic), fsync the folder."""
+    try:
+        os.replace(ready_path(path), path)
         fsync_folder(path.parent)
     except OSError as error:
         raise StorageUnavailable(f"cannot write {path}: {error.strerror}") from None

@@ -1,7 +1,8 @@
 """`csv:///path`: the flat file, with a journal of commits beside it.
 
 A commit is one durable append to the journal; the file itself is rewritten (atomically)
-only when the journal has grown to a quarter of the file, on start and on close. Every
+when writes pause, when the journal has grown to a quarter of the file, for a commit as
+large as the store, on start and on close. Every
 transaction holds an exclusive lock shared by all processes using the file.
 """
 
@@ -89,8 +90,9 @@ class CsvStorage:
             except BlockingIOError:
                 await asyncio.to_thread(fcntl.flock, self._lock_fd, fcntl.LOCK_EX)
             try:
-                if self._changed_on_disk():
-                    await asyncio.to_thread(self._catch_up)
+                disk = self._disk()
+                if disk != (self._file_stamp, self._journal_end, False):
+                    await asyncio.to_thread(self._catch_up, *disk)
             except BaseException:
                 fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
                 raise
@@ -141,21 +143,25 @@ class CsvStorage:
         except StorageUnavailable as error:  # harmless: the journal still holds every commit
             logger.warning("could not fold the journal into the file: %s", error)
 
-    def _changed_on_disk(self) -> bool:
-        """Whether the file or the journal differ from what the index holds.
+    def _disk(self) -> tuple[file_io.Stamp | None, int, bool]:
+        """The file's stamp, the journal's size, and whether a ready file waits.
 
-        Two stat() calls, run on the event loop: microseconds, where a trip to a thread for
-        every transaction (every read too) cost more than the read itself.
+        Three stat() calls, run on the event loop: microseconds, where a trip to a thread
+        for every transaction (every read too) cost more than the read itself.
         """
         journal_stamp = file_io.stamp_of(self.journal)
-        journal_size = journal_stamp.size if journal_stamp else 0
-        return file_io.stamp_of(self.path) != self._file_stamp or journal_size != self._journal_end
+        waiting = file_io.stamp_of(file_io.ready_path(self.path)) is not None
+        return file_io.stamp_of(self.path), journal_stamp.size if journal_stamp else 0, waiting
 
-    def _catch_up(self) -> None:
-        """Re-read what other processes, or a person, changed since we last looked."""
-        file_stamp = file_io.stamp_of(self.path)
-        journal_stamp = file_io.stamp_of(self.journal)
-        journal_size = journal_stamp.size if journal_stamp else 0
+    def _catch_up(self, file_stamp: file_io.Stamp | None, journal_size: int, waiting: bool) -> None:
+        """Re-read what other processes, or a person, changed since we last looked.
+
+        A ready file seen here (under the lock) is one a crashed fold left: it holds the file
+        and the whole journal, so finishing that fold loses nothing.
+        """
+        if waiting:
+            journal.cut(self.journal, 0)
+            file_stamp, journal_size = file_io.publish_ready(self.path), 0
         if file_stamp != self._file_stamp or journal_size < self._journal_end:
             index = file_io.load(self.path)
             index.redo_log = []
@@ -167,12 +173,15 @@ class CsvStorage:
                 journal.cut(self.journal, replayed.end)
 
     def _fold(self) -> None:
-        """File first, then the journal: a crash between leaves a journal whose replay
-        over the new file changes nothing, since each change sets state absolutely."""
+        """The new file is made whole and ready, then the journal emptied, then the file
+        replaced. After a crash at any point the store reads as the old file with its
+        journal, or as the ready file (which `_catch_up` then puts in place): never as
+        older journal lines replayed over a newer file, which would undo a large commit."""
         started = time.perf_counter()
-        self._file_stamp = file_io.replace_atomically(self.path, self.index)
+        file_io.write_ready(self.path, self.index)
         journal.cut(self.journal, 0)
         self._journal_end = 0
+        self._file_stamp = file_io.publish_ready(self.path)
         self._fold_seconds = time.perf_counter() - started
 
 
