@@ -48,7 +48,8 @@ def problems(*statuses: int) -> dict[int, ResponseSpec]:
         )
         for status in (400, *statuses)
     }
-    # Answered by the HTTP server itself, before the app sees the request.
+    # Answered by the HTTP server itself, before the app sees the request: by
+    # `stockline serve` only past a 1 MiB request head (granian has a lower limit).
     answers[414] = ResponseSpec(data_container=None, description="The URL is too long")
     return answers
 
