@@ -29,8 +29,8 @@ UPSERT_POSTGRESQL = (
 )
 MAX_DATES_KEPT = 100_000  # ISO texts read back as dates, kept: a history repeats the same days
 _DATES: dict[str, dt.date] = {}
-IDS_PER_QUERY = 1_000
-SMALL_READ_PRODUCTS = 10  # up to ~11,000 rows: a few ms, fine to run on the event loop  # well under the bind-parameter limits (32766 SQLite, 32767 asyncpg)
+IDS_PER_QUERY = 1_000  # well under the bind-parameter limits (32766 SQLite, 32767 asyncpg)
+SMALL_READ_PRODUCTS = 10  # up to ~11,000 rows: a few ms, fine to run on the event loop
 
 
 class SqlInventoryRepository(InventoryRepository):
