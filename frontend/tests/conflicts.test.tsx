@@ -2,24 +2,12 @@
 // expects to replace; when someone else changed it meanwhile (412), the person
 // sees the stored value and chooses. The fake API changes a level "behind the
 // page's back" exactly as another editor would.
-import { render, screen, waitFor, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import { App } from '../src/App';
 import { installFakeApi } from './fakes/fakeApi';
+import { levelInput, openApples } from './fakes/apples';
 
-function openApples() {
-  const api = installFakeApi({ 1: 'Apples' }, [
-    [1, '2025-01-01', 10],
-    [1, '2025-01-02', 12],
-    [1, '2025-01-03', 9],
-  ]);
-  window.history.replaceState(null, '', '/?product=1');
-  render(<App />);
-  return api;
-}
-
-const levelInput = (dmy: string) => screen.getByRole('textbox', { name: `Level of Apples on ${dmy}` });
 const rowOf = (dmy: string) => levelInput(dmy).closest('tr')!;
 const puts = (api: ReturnType<typeof installFakeApi>, date: string) =>
   api.requestsTo('PUT', `/api/products/1/inventory/${date}`);

@@ -3,19 +3,8 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { App } from '../src/App';
 import { installFakeApi } from './fakes/fakeApi';
+import { levelInput, openApples } from './fakes/apples';
 
-function openApples() {
-  const api = installFakeApi({ 1: 'Apples' }, [
-    [1, '2025-01-01', 10],
-    [1, '2025-01-02', 12],
-    [1, '2025-01-03', 9],
-  ]);
-  window.history.replaceState(null, '', '/?product=1');
-  render(<App />);
-  return api;
-}
-
-const levelInput = (dmy: string) => screen.getByRole('textbox', { name: `Level of Apples on ${dmy}` });
 
 async function setInput(input: HTMLElement, text: string) {
   await userEvent.clear(input);
