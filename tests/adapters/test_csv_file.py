@@ -208,19 +208,18 @@ async def test_a_commit_that_cannot_be_made_durable_is_undone(
         assert await uow.inventory.get(1, DAY) == InventoryRecord(1, DAY, 4)
 
 
-async def test_a_corrupt_file_is_refused_with_its_line(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        ("1;Lamp;02-01-2025;7\n1;Lamp;31-02-2025;4\n", "line 3: date"),
+        ("1;Lamp;;\n2;LAMP;;\n", "line 3: the name 'LAMP' belongs to product 1"),
+    ],
+    ids=["impossible date", "duplicate name"],
+)
+async def test_a_bad_file_is_refused_at_start_with_its_line(
+    tmp_path: Path, content: str, reason: str
+) -> None:
     path = tmp_path / "inventory.csv"
-    path.write_text(HEADER + "1;Lamp;02-01-2025;7\n1;Lamp;31-02-2025;4\n", encoding="utf-8")
-    storage = CsvStorage(path)
-    with pytest.raises(StorageUnavailable, match="line 3: date"):
-        await storage.open()
-    await storage.close()
-
-
-async def test_duplicate_names_in_a_hand_edited_file_are_refused(tmp_path: Path) -> None:
-    path = tmp_path / "inventory.csv"
-    path.write_text(HEADER + "1;Lamp;;\n2;LAMP;;\n", encoding="utf-8")
-    storage = CsvStorage(path)
-    with pytest.raises(StorageUnavailable, match="belongs to product 1"):
-        await storage.open()
-    await storage.close()
+    path.write_text(HEADER + content, encoding="utf-8")
+    with pytest.raises(StorageUnavailable, match=reason):
+        await CsvStorage(path).open()
