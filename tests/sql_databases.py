@@ -37,6 +37,15 @@ def sqlite_url(folder: Path) -> str:
     return f"sqlite+aiosqlite:///{folder}/inventory.db"
 
 
+def migrated_sqlite_url(folder: Path) -> str:
+    """A SQLite database in `folder` at the head revision; callable from any thread."""
+    from adapters.sql.migrations import upgrade
+
+    url = sqlite_url(folder)
+    outside_any_loop(upgrade, url)
+    return url
+
+
 def create_postgres_database() -> str:
     """A new empty database on the test server; skips the test when there is none."""
     server = _postgres_server()

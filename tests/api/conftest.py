@@ -8,20 +8,13 @@ from pathlib import Path
 import pytest
 from litestar.testing import TestClient
 
-from adapters.sql.migrations import upgrade
 from api.app import create_app
 from api.settings import Settings
-
-
-def migrated_sqlite(tmp: Path) -> str:
-    url = f"sqlite+aiosqlite:///{tmp}/inventory.db"
-    upgrade(url)
-    return url
-
+from tests.sql_databases import migrated_sqlite_url
 
 API_STORAGES: dict[str, Callable[[Path], str]] = {
     "csv": lambda tmp: f"csv:///{tmp}/inventory.csv",
-    "sqlite": migrated_sqlite,
+    "sqlite": migrated_sqlite_url,
 }
 
 HEADER = "product_id;product_name;date;inventory_level\n"

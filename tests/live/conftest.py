@@ -8,17 +8,16 @@ from pathlib import Path
 import pytest
 
 from adapters.sql.migrations import upgrade
-from tests.sql_databases import create_postgres_database, drop_postgres_database, outside_any_loop
+from tests.sql_databases import (
+    create_postgres_database,
+    drop_postgres_database,
+    migrated_sqlite_url,
+    outside_any_loop,
+)
 
 
 def csv_store(folder: Path) -> str:
     return f"csv:///{folder}/inventory.csv"
-
-
-def sqlite_store(folder: Path) -> str:
-    url = f"sqlite+aiosqlite:///{folder}/inventory.db"
-    outside_any_loop(upgrade, url)
-    return url
 
 
 @pytest.fixture(params=["csv", "sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -27,7 +26,7 @@ def shared_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     if request.param == "csv":
         yield csv_store(tmp_path)
     elif request.param == "sqlite":
-        yield sqlite_store(tmp_path)
+        yield migrated_sqlite_url(tmp_path)
     else:
         url = outside_any_loop(create_postgres_database)
         outside_any_loop(upgrade, url)

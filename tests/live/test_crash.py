@@ -14,8 +14,9 @@ import httpx
 import pytest
 
 from domain import flat_rows
-from tests.live.conftest import csv_store, sqlite_store
+from tests.live.conftest import csv_store
 from tests.live.server import crash, free_port, start, stop
+from tests.sql_databases import migrated_sqlite_url
 
 KILLS = 20
 WRITERS = 4
@@ -62,7 +63,7 @@ def assert_store_readable(store: str) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("make_store", [csv_store, sqlite_store], ids=["csv", "sqlite"])
+@pytest.mark.parametrize("make_store", [csv_store, migrated_sqlite_url], ids=["csv", "sqlite"])
 def test_writes_answered_before_a_kill_survive_it(
     make_store: Callable[[Path], str], tmp_path: Path
 ) -> None:

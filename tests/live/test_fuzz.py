@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.live.conftest import csv_store, sqlite_store
+from tests.live.conftest import csv_store
 from tests.live.server import serving
+from tests.sql_databases import migrated_sqlite_url
 
 SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
 EXAMPLES = 25  # per operation: enough to find what the bad-input tests miss, within a minute
@@ -18,7 +19,7 @@ CONFIG = Path(__file__).with_name("schemathesis.toml")  # which checks judge, an
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("make_store", [csv_store, sqlite_store], ids=["csv", "sqlite"])
+@pytest.mark.parametrize("make_store", [csv_store, migrated_sqlite_url], ids=["csv", "sqlite"])
 def test_fuzzing_every_operation_finds_no_failure(
     make_store: Callable[[Path], str], tmp_path: Path
 ) -> None:
