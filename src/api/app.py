@@ -17,6 +17,8 @@ from litestar.static_files import create_static_files_router
 from litestar.types import ControllerRouterHandler
 
 from adapters.storage import Storage, storage_from_url
+from api.authors import author
+from api.controllers.changes import ChangesController
 from api.controllers.health import health
 from api.controllers.inventory import InventoryController
 from api.controllers.products import ProductController
@@ -57,6 +59,7 @@ def create_app(settings: Settings, storage: Storage | None = None) -> Litestar:
         ProductController,
         InventoryController,
         TransferController,
+        ChangesController,
         health,
         swagger_assets(),
     ]
@@ -75,6 +78,7 @@ def create_app(settings: Settings, storage: Storage | None = None) -> Litestar:
         dependencies={
             "uow": Provide(unit_of_work, sync_to_thread=False),
             "storage_kind": Provide(storage_kind, sync_to_thread=False),
+            "author": Provide(author, sync_to_thread=False),
         },
         lifespan=[lifespan],
         guards=[token_guard(settings.api_token)] if settings.api_token else [],

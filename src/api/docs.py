@@ -28,8 +28,11 @@ ASSETS = "/api/ui/assets"
 _PROBLEMS = {
     400: "The request is malformed: `detail` names each field and what is wrong with it",
     401: "A token is configured and this request lacks it",
-    404: "No such product or record",
-    409: "The product id or name (in any case) is taken",
+    404: "No such product, record, change or import",
+    409: (
+        "A product id or name (in any case) is taken, or an undo would overwrite a record "
+        "that changed since: `blocked` lists those records with their current levels"
+    ),
     412: "If-Match or If-None-Match failed: the answer holds the current value and tag",
     413: "The body is larger than the configured limit",
     415: "The body is not sent as text/csv",

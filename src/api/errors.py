@@ -11,11 +11,13 @@ from litestar.exceptions import HTTPException, ValidationException
 from litestar.types import ExceptionHandlersMap
 
 from api.etags import product_etag, record_etag
-from api.schemas import LineProblem, Problem
+from api.schemas import LineProblem, Problem, UndoBlocker
 from domain.errors import (
     ChangedMeanwhile,
+    ChangeNotFound,
     DomainError,
     DuplicateProduct,
+    ImportNotFound,
     InvalidRows,
     InvalidValue,
     ProductChanged,
@@ -23,6 +25,7 @@ from domain.errors import (
     RecordChanged,
     RecordNotFound,
     StorageUnavailable,
+    UndoConflict,
 )
 from domain.model import Product
 
@@ -33,7 +36,10 @@ logger = logging.getLogger("stockline")
 _STATUS: dict[type[DomainError], tuple[int, str]] = {
     ProductNotFound: (404, "Product not found"),
     RecordNotFound: (404, "Inventory record not found"),
+    ChangeNotFound: (404, "Change not found"),
+    ImportNotFound: (404, "Import not found"),
     DuplicateProduct: (409, "Product already exists"),
+    UndoConflict: (409, "Changed since"),
     InvalidValue: (400, "Invalid value"),
     InvalidRows: (422, "The file has bad lines"),
     ChangedMeanwhile: (412, "Changed meanwhile"),
@@ -57,6 +63,16 @@ def _domain_error(_: Request[Any, Any, Any], error: DomainError) -> Response[Pro
     if isinstance(error, InvalidRows):
         listed = [LineProblem(e.line, e.message) for e in error.errors[:MAX_LISTED_LINES]]
         return problem(status, title, str(error), errors=listed, error_count=len(error.errors))
+    if isinstance(error, UndoConflict):
+        first = error.blocked[0]
+        return problem(
+            status,
+            title,
+            str(error),
+            current_level=first.current_level,
+            blocked=[UndoBlocker.of(blocked) for blocked in error.blocked],
+            blocked_count=error.count,
+        )
     if isinstance(error, RecordChanged):
         level = error.current_level
         tag = None if level is None else record_etag(level)

@@ -7,6 +7,9 @@ from typing import Annotated
 
 import msgspec
 
+from domain.changes import Cause, Change
+from domain.errors import Blocked
+from domain.history import ImportUndone
 from domain.model import MAX_LEVEL, MAX_NAME_LENGTH, MAX_PRODUCT_ID, HistoryRow, ProductSummary
 from domain.transfer import ImportMode, ImportReport
 
@@ -85,6 +88,7 @@ class ImportReportOut(msgspec.Struct):
     products_created: int
     products_removed: int
     records_written: int
+    import_id: str | None  # what POST /api/imports/{import_id}/undo takes; None for a dry run
 
     @classmethod
     def of(cls, report: ImportReport) -> ImportReportOut:
@@ -95,7 +99,56 @@ class ImportReportOut(msgspec.Struct):
             report.products_created,
             report.products_removed,
             report.records_written,
+            report.import_id,
         )
+
+
+class ChangeOut(msgspec.Struct):
+    """One entry of the history: a level as it was and as it became."""
+
+    change_id: int
+    product_id: int
+    date: dt.date
+    previous_level: int | None  # None: there was no record
+    new_level: int | None  # None: the record was removed
+    at: dt.datetime  # UTC
+    actor: str
+    cause: Cause
+    note: str | None
+    import_id: str | None
+    undoes: int | None  # the change_id this entry took back
+
+    @classmethod
+    def of(cls, change: Change) -> ChangeOut:
+        origin = change.origin
+        return cls(
+            change.id,
+            change.product_id,
+            change.date,
+            change.before,
+            change.after,
+            origin.at,
+            origin.actor,
+            origin.cause,
+            origin.note,
+            origin.import_id,
+            change.undoes,
+        )
+
+
+class ChangePage(msgspec.Struct):
+    items: list[ChangeOut]
+    next_cursor: int | None  # pass as `cursor` for older entries; None: no more
+
+
+class ImportUndoneOut(msgspec.Struct):
+    import_id: str
+    records_restored: int
+    last_change_id: int
+
+    @classmethod
+    def of(cls, undone: ImportUndone) -> ImportUndoneOut:
+        return cls(undone.import_id, undone.records_restored, undone.last_change_id)
 
 
 class Health(msgspec.Struct):
@@ -106,6 +159,26 @@ class Health(msgspec.Struct):
 class LineProblem(msgspec.Struct):
     line: int
     message: str
+
+
+class UndoBlocker(msgspec.Struct):
+    """A record an undo would overwrite: it changed since the entry being undone."""
+
+    product_id: int
+    date: dt.date
+    expected_level: int | None
+    current_level: int | None
+    product_exists: bool
+
+    @classmethod
+    def of(cls, blocked: Blocked) -> UndoBlocker:
+        return cls(
+            blocked.product_id,
+            blocked.date,
+            blocked.expected_level,
+            blocked.current_level,
+            blocked.product_exists,
+        )
 
 
 class Problem(msgspec.Struct, omit_defaults=True):
@@ -120,3 +193,5 @@ class Problem(msgspec.Struct, omit_defaults=True):
     current_level: int | msgspec.UnsetType | None = msgspec.UNSET
     current_name: str | msgspec.UnsetType = msgspec.UNSET
     current_etag: str | msgspec.UnsetType | None = msgspec.UNSET
+    blocked: list[UndoBlocker] | None = None
+    blocked_count: int | None = None

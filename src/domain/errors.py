@@ -89,3 +89,44 @@ class ProductChanged(ChangedMeanwhile):
 
 class StorageUnavailable(DomainError):
     """The store cannot be opened or written (a missing folder, a corrupt file...)."""
+
+
+class ChangeNotFound(DomainError):
+    def __init__(self, change_id: int) -> None:
+        super().__init__(f"there is no change {change_id} in the history")
+        self.change_id = change_id
+
+
+class ImportNotFound(DomainError):
+    def __init__(self, import_id: str) -> None:
+        super().__init__(f"the history holds no change made by import {import_id!r}")
+        self.import_id = import_id
+
+
+@dataclass(frozen=True, slots=True)
+class Blocked:
+    """A record an undo would have to overwrite: it no longer holds what the change left."""
+
+    product_id: int
+    date: dt.date
+    expected_level: int | None  # what the change left (None: no record)
+    current_level: int | None
+    product_exists: bool = True
+
+    def describe(self) -> str:
+        where = f"product {self.product_id} on {self.date.isoformat()}"
+        if not self.product_exists:
+            return f"product {self.product_id} no longer exists; create it again to undo"
+        left = "no record" if self.expected_level is None else f"level {self.expected_level}"
+        now = "no record" if self.current_level is None else f"level {self.current_level}"
+        return f"{where} changed since: the change left {left}, it now has {now}"
+
+
+class UndoConflict(DomainError):
+    """An undo was refused because a record changed since: nothing was written."""
+
+    def __init__(self, blocked: list[Blocked], count: int | None = None) -> None:
+        self.count = len(blocked) if count is None else count
+        more = f" (and {self.count - 1} more records)" if self.count > 1 else ""
+        super().__init__(blocked[0].describe() + more)
+        self.blocked = blocked  # the first of them when there are many

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from types import TracebackType
 from typing import Protocol, Self, runtime_checkable
 
+from domain.changes import Change, ChangeQuery, LevelChange, Origin
 from domain.model import HistoryRow, InventoryRecord, Page, Product, ProductSummary
 
 
@@ -72,16 +73,41 @@ class InventoryRepository(Protocol):
     async def remove(self, product_id: int, date: dt.date) -> bool:
         """Delete the record; False when there was none."""
 
+    @abstractmethod
+    async def remove_many(self, keys: Sequence[tuple[int, dt.date]]) -> None:
+        """Delete the records of these (product id, date) keys; absent ones are skipped."""
+
+
+class ChangeRepository(Protocol):
+    """The append-only history. Nothing here updates or deletes an entry."""
+
+    @abstractmethod
+    async def record(self, origin: Origin, changes: Sequence[LevelChange]) -> int:
+        """Append entries with ids above every id before; the id of the last one (0: none)."""
+
+    @abstractmethod
+    async def get(self, change_id: int) -> Change | None:
+        """The entry with this id, or None."""
+
+    @abstractmethod
+    async def find(self, query: ChangeQuery) -> list[Change]:
+        """Up to `query.limit` entries matching it, newest (highest id) first."""
+
+    @abstractmethod
+    async def of_import(self, import_id: str) -> list[Change]:
+        """Every entry an import wrote, oldest first."""
+
 
 @runtime_checkable  # the web framework checks injected values against it
 class UnitOfWork(Protocol):
-    """One transaction over both repositories.
+    """One transaction over the repositories: a change and its history entry land together.
 
     `async with uow:` opens it; leaving the block without `commit()` rolls back.
     """
 
     products: ProductRepository
     inventory: InventoryRepository
+    changes: ChangeRepository
 
     @abstractmethod
     async def __aenter__(self) -> Self:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 
+from domain.changes import SOMEONE, Author, Cause, LevelChange, Origin
 from domain.errors import (
     InvalidValue,
     ProductChanged,
@@ -65,12 +66,16 @@ async def rename_product(
 
 
 async def delete_product(
-    uow: UnitOfWork, product_id: int, check: ProductCheck | None = None
+    uow: UnitOfWork, product_id: int, check: ProductCheck | None = None, author: Author = SOMEONE
 ) -> None:
-    """Delete a product with all its records."""
+    """Delete a product with all its records, each removal kept in the history."""
     async with uow:
         await _unchanged_product(uow, product_id, check)
+        records = await uow.inventory.history([product_id], None, None)
         await uow.products.remove(product_id)
+        if records:
+            removed = [LevelChange(product_id, row.date, row.level, None) for row in records]
+            await uow.changes.record(Origin.now(author, Cause.PRODUCT_DELETION), removed)
         await uow.commit()
 
 
@@ -97,6 +102,7 @@ async def set_level(
     date: dt.date,
     level: int,
     check: RecordCheck | None = None,
+    author: Author = SOMEONE,
 ) -> tuple[HistoryRow, bool]:
     """Create or replace the level of a product on a date; True when the record is new.
 
@@ -106,8 +112,11 @@ async def set_level(
     record = InventoryRecord(product_id, date, level)
     async with uow:
         product = await _existing_product(uow, product_id)
-        await _unchanged_record(uow, product_id, date, check)
+        current = await _unchanged_record(uow, product_id, date, check)
         created = await uow.inventory.put(record)
+        before = None if current is None else current.level
+        change = LevelChange(product_id, date, before, level)
+        await uow.changes.record(Origin.now(author, Cause.EDIT), [change])
         await uow.commit()
     return HistoryRow(product.id, product.name, date, level), created
 
@@ -122,13 +131,19 @@ async def read_level(uow: UnitOfWork, product_id: int, date: dt.date) -> History
 
 
 async def delete_level(
-    uow: UnitOfWork, product_id: int, date: dt.date, check: RecordCheck | None = None
+    uow: UnitOfWork,
+    product_id: int,
+    date: dt.date,
+    check: RecordCheck | None = None,
+    author: Author = SOMEONE,
 ) -> None:
     async with uow:
         await _existing_product(uow, product_id)
-        await _unchanged_record(uow, product_id, date, check)
-        if not await uow.inventory.remove(product_id, date):
+        current = await _unchanged_record(uow, product_id, date, check)
+        if current is None or not await uow.inventory.remove(product_id, date):
             raise RecordNotFound(product_id, date)
+        change = LevelChange(product_id, date, current.level, None)
+        await uow.changes.record(Origin.now(author, Cause.EDIT), [change])
         await uow.commit()
 
 
@@ -150,9 +165,9 @@ async def _unchanged_product(
 
 async def _unchanged_record(
     uow: UnitOfWork, product_id: int, date: dt.date, check: RecordCheck | None
-) -> None:
-    if check is None:
-        return
+) -> InventoryRecord | None:
+    """The record as stored now, when it passes the check."""
     current = await uow.inventory.get(product_id, date)
-    if not check(current):
+    if check is not None and not check(current):
         raise RecordChanged(product_id, date, None if current is None else current.level)
+    return current

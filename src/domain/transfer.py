@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
 from domain import flat_rows
+from domain.changes import SOMEONE, Author, Cause, LevelChange, Origin, new_import_id
 from domain.errors import InvalidRows, InvalidValue, LineError, ProductNotFound
 from domain.flat_rows import FlatRow
 from domain.model import HistoryRow, InventoryRecord, Product, name_key
 from domain.ports import UnitOfWork
 
 BATCH_ROWS = 10_000
+REMOVAL_SLICE = 20  # products whose records a replace reads at once: about 20,000 records
 Progress = Callable[[int, int], None]
 """Told (records written so far, records to write) as a long import goes on."""
 
@@ -30,6 +33,7 @@ class ImportReport:
     products_created: int
     products_removed: int
     records_written: int
+    import_id: str | None = None  # None for a dry run: nothing was written
 
 
 def parse_file(data: bytes) -> list[FlatRow]:
@@ -94,8 +98,13 @@ async def import_rows(
     mode: ImportMode = ImportMode.MERGE,
     dry_run: bool = False,
     on_progress: Progress | None = None,
+    author: Author = SOMEONE,
 ) -> ImportReport:
-    """Check every row against the store, then write all of them or none."""
+    """Check every row against the store, then write all of them or none.
+
+    Every record written, and for a replace every record removed, gets a history entry
+    under one import id, which is how the whole import can be undone.
+    """
     async with uow:
         stored = {product.id: product for product in await uow.products.all()}
         kept = stored if mode is ImportMode.MERGE else {}
@@ -106,24 +115,64 @@ async def import_rows(
         created = [Product(pid, name) for pid, name in names.items() if pid not in kept]
         dated = [row for row in rows if row.date is not None and row.level is not None]
         removed = len(stored.keys() - names.keys()) if mode is ImportMode.REPLACE else 0
-        report = ImportReport(mode, dry_run, len(rows), len(created), removed, len(dated))
         if dry_run:
-            return report
+            return ImportReport(mode, dry_run, len(rows), len(created), removed, len(dated))
+        import_id = new_import_id()
+        origin = Origin.now(author, Cause.IMPORT, import_id)
         if mode is ImportMode.REPLACE:
+            await _record_removal_of_everything(uow, list(stored), origin)
             await uow.products.remove_all()
         for product in sorted(created, key=lambda product: product.id):
             await uow.products.add(product)
         for start in range(0, len(dated), BATCH_ROWS):
             # Made a batch at a time: a million records at once would hold 100 MB for nothing.
-            batch = [
-                InventoryRecord.parsed(row.product_id, row.date, row.level)  # type: ignore[arg-type]
-                for row in dated[start : start + BATCH_ROWS]
-            ]
-            await uow.inventory.put_many(batch)
+            batch = dated[start : start + BATCH_ROWS]
+            before = await _levels_before(uow, batch, kept)
+            await uow.inventory.put_many(
+                [InventoryRecord.parsed(row.product_id, row.date, row.level) for row in batch]  # type: ignore[arg-type]
+            )
+            await uow.changes.record(
+                origin,
+                [
+                    LevelChange(
+                        row.product_id,
+                        row.date,  # type: ignore[arg-type]
+                        before.get((row.product_id, row.date)),  # type: ignore[arg-type]
+                        row.level,
+                    )
+                    for row in batch
+                ],
+            )
             if on_progress is not None:
                 on_progress(min(start + BATCH_ROWS, len(dated)), len(dated))
         await uow.commit()
-    return report
+    return ImportReport(mode, dry_run, len(rows), len(created), removed, len(dated), import_id)
+
+
+async def _levels_before(
+    uow: UnitOfWork, batch: Sequence[FlatRow], existing: dict[int, Product]
+) -> dict[tuple[int, dt.date], int]:
+    """The stored levels a batch is about to replace. Only products that existed before the
+    import can have any, so an import into an empty store reads nothing."""
+    ids = sorted({row.product_id for row in batch if row.product_id in existing})
+    if not ids:
+        return {}
+    dates = [row.date for row in batch if row.date is not None]
+    rows = await uow.inventory.history(ids, min(dates), max(dates))
+    return {(row.product_id, row.date): row.level for row in rows}
+
+
+async def _record_removal_of_everything(
+    uow: UnitOfWork, product_ids: list[int], origin: Origin
+) -> None:
+    """A replace removes every record first: each removal gets its entry, read a slice
+    of products at a time so the whole store is never held twice."""
+    for start in range(0, len(product_ids), REMOVAL_SLICE):
+        rows = await uow.inventory.history(product_ids[start : start + REMOVAL_SLICE], None, None)
+        if rows:
+            await uow.changes.record(
+                origin, [LevelChange(row.product_id, row.date, row.level, None) for row in rows]
+            )
 
 
 async def export_rows(

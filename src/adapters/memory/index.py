@@ -7,6 +7,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from adapters.memory.changes import ChangeLog
 from domain.errors import DuplicateProduct
 from domain.model import name_key
 
@@ -41,6 +42,7 @@ class Index:
     names: dict[int, str] = field(default_factory=dict)
     owners: dict[str, int] = field(default_factory=dict)  # name_key -> product id
     levels: dict[int, dict[dt.date, int]] = field(default_factory=dict)
+    changes: ChangeLog = field(default_factory=ChangeLog)  # never undone by remove_all
     undo_log: list[UndoEntry] = field(default_factory=list)
     redo_log: list[Change] | None = None  # kept only when a journal will be written
     # The transaction changes so much that the CSV store rewrites the whole file at commit
@@ -116,6 +118,7 @@ class Index:
     def forget_undo(self) -> None:
         """Called once changes are durable: they can no longer be taken back."""
         self.undo_log = []
+        self.changes.mark()
         self._start_afresh()
 
     def take_changes(self) -> list[Change]:
@@ -126,6 +129,7 @@ class Index:
         """Take back every change since the last `forget_undo`, newest first."""
         while self.undo_log:
             self._undo_one(self.undo_log.pop())
+        self.changes.rollback()
         self._start_afresh()
 
     def replay(self, change: Change) -> None:

@@ -7,6 +7,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 
 from adapters.memory.index import Index
+from domain.changes import Change, ChangeQuery, LevelChange, Origin
 from domain.model import (
     HistoryRow,
     InventoryRecord,
@@ -15,7 +16,7 @@ from domain.model import (
     ProductSummary,
     name_key,
 )
-from domain.ports import InventoryRepository, ProductRepository
+from domain.ports import ChangeRepository, InventoryRepository, ProductRepository
 
 
 class MemoryProductRepository(ProductRepository):
@@ -103,3 +104,25 @@ class MemoryInventoryRepository(InventoryRepository):
 
     async def remove(self, product_id: int, date: dt.date) -> bool:
         return self._index.remove_level(product_id, date)
+
+    async def remove_many(self, keys: Sequence[tuple[int, dt.date]]) -> None:
+        for product_id, date in keys:
+            if product_id in self._index.levels:
+                self._index.remove_level(product_id, date)
+
+
+class MemoryChangeRepository(ChangeRepository):
+    def __init__(self, index: Index) -> None:
+        self._index = index
+
+    async def record(self, origin: Origin, changes: Sequence[LevelChange]) -> int:
+        return self._index.changes.append(origin, changes)
+
+    async def get(self, change_id: int) -> Change | None:
+        return self._index.changes.get(change_id)
+
+    async def find(self, query: ChangeQuery) -> list[Change]:
+        return self._index.changes.find(query)
+
+    async def of_import(self, import_id: str) -> list[Change]:
+        return self._index.changes.of_import(import_id)

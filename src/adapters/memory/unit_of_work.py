@@ -7,7 +7,11 @@ from types import TracebackType
 from typing import Self
 
 from adapters.memory.index import Index
-from adapters.memory.repositories import MemoryInventoryRepository, MemoryProductRepository
+from adapters.memory.repositories import (
+    MemoryChangeRepository,
+    MemoryInventoryRepository,
+    MemoryProductRepository,
+)
 from domain.ports import UnitOfWork
 
 
@@ -19,6 +23,7 @@ class MemoryUnitOfWork(UnitOfWork):
         self._lock = lock
         self.products = MemoryProductRepository(index)
         self.inventory = MemoryInventoryRepository(index)
+        self.changes = MemoryChangeRepository(index)
 
     async def __aenter__(self) -> Self:
         await self._lock.acquire()

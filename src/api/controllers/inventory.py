@@ -15,6 +15,7 @@ from api.docs import problems
 from api.etags import record_check, record_etag
 from api.schemas import LevelWrite, RowOut
 from domain import services
+from domain.changes import Author
 from domain.ports import UnitOfWork
 
 MAX_PRODUCTS_PER_QUERY = 100
@@ -87,11 +88,14 @@ class InventoryController(Controller):
         product_id: ProductPath,
         date: DatePath,
         data: JSONBody[LevelWrite],
+        author: NamedDependency[Author],
         if_match: IfMatch = None,
         if_none_match: IfNoneMatch = None,
     ) -> Response[RowOut]:
         check = record_check(if_match, if_none_match)
-        row, created = await services.set_level(uow, product_id, date, data.inventory_level, check)
+        row, created = await services.set_level(
+            uow, product_id, date, data.inventory_level, check, author
+        )
         return Response(
             RowOut.of(row),
             status_code=201 if created else 200,
@@ -104,6 +108,7 @@ class InventoryController(Controller):
         uow: NamedDependency[UnitOfWork],
         product_id: ProductPath,
         date: DatePath,
+        author: NamedDependency[Author],
         if_match: IfMatch = None,
     ) -> None:
-        await services.delete_level(uow, product_id, date, record_check(if_match, None))
+        await services.delete_level(uow, product_id, date, record_check(if_match, None), author)

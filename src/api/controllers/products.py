@@ -12,6 +12,7 @@ from api.docs import problems
 from api.etags import product_check, product_etag
 from api.schemas import ProductCreate, ProductOut, ProductPage, ProductRename
 from domain import services
+from domain.changes import Author
 from domain.model import MAX_PRODUCT_ID, Product
 from domain.ports import UnitOfWork
 
@@ -87,6 +88,10 @@ class ProductController(Controller):
         responses=problems(404, 412),
     )
     async def delete_product(
-        self, uow: NamedDependency[UnitOfWork], product_id: ProductPath, if_match: IfMatch = None
+        self,
+        uow: NamedDependency[UnitOfWork],
+        author: NamedDependency[Author],
+        product_id: ProductPath,
+        if_match: IfMatch = None,
     ) -> None:
-        await services.delete_product(uow, product_id, product_check(if_match))
+        await services.delete_product(uow, product_id, product_check(if_match), author)

@@ -13,6 +13,7 @@ from litestar.response import Stream
 from api.docs import CsvUpload, problems
 from api.schemas import ImportReportOut
 from domain import flat_rows, transfer
+from domain.changes import Author
 from domain.ports import UnitOfWork
 from domain.transfer import ImportMode
 
@@ -40,6 +41,7 @@ class TransferController(Controller):
         self,
         request: Request[Any, Any, Any],
         uow: NamedDependency[UnitOfWork],
+        author: NamedDependency[Author],
         mode: Annotated[
             ImportMode, QueryParameter(description="merge or replace")
         ] = ImportMode.MERGE,
@@ -52,7 +54,7 @@ class TransferController(Controller):
                 detail=f"send the file as {CSV}, not {content_type or 'no content type'}",
             )
         rows = transfer.parse_file(await request.body())
-        report = await transfer.import_rows(uow, rows, mode, dry_run)
+        report = await transfer.import_rows(uow, rows, mode, dry_run, author=author)
         return ImportReportOut.of(report)
 
     @get(

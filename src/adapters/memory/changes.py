@@ -1,0 +1,156 @@
+"""The change history in memory, kept in columns.
+
+An import writes one entry per record: as objects a million entries would take about 200 MB,
+in typed arrays they take about 40. Entries of one write share one Origin, stored once; ids
+are positions plus one, so they stay dense and a rollback simply cuts the columns.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import heapq
+from array import array
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Iterator, Sequence
+
+from domain.changes import Change, ChangeQuery, LevelChange, Origin
+
+_NONE = -1  # levels and ids are never negative
+
+
+def _column() -> array[int]:
+    return array("q")
+
+
+class ChangeLog:
+    def __init__(self) -> None:
+        self.products = _column()
+        self.days = _column()  # date ordinals
+        self.befores = _column()
+        self.afters = _column()
+        self.undoes = _column()
+        self.origins: list[Origin] = []
+        self.origin_starts: list[int] = []  # the position of each origin's first entry
+        self.by_product: dict[int, array[int]] = {}  # positions, ascending
+        self._mark = 0
+
+    def __len__(self) -> int:
+        return len(self.products)
+
+    def append(self, origin: Origin, changes: Iterable[LevelChange]) -> int:
+        """Add entries; the id of the last one (0 when there are none at all)."""
+        if not self.origins or self.origins[-1] is not origin:
+            self.origins.append(origin)
+            self.origin_starts.append(len(self))
+        by_product = self.by_product
+        for product_id, date, before, after, undoes in changes:
+            position = len(self.products)
+            self.products.append(product_id)
+            self.days.append(date.toordinal())
+            self.befores.append(_NONE if before is None else before)
+            self.afters.append(_NONE if after is None else after)
+            self.undoes.append(_NONE if undoes is None else undoes)
+            positions = by_product.get(product_id)
+            if positions is None:
+                positions = by_product[product_id] = _column()
+            positions.append(position)
+        if self.origin_starts[-1] == len(self):  # nothing was added under it
+            self.origins.pop()
+            self.origin_starts.pop()
+        return len(self)
+
+    def get(self, change_id: int) -> Change | None:
+        position = change_id - 1
+        if not 0 <= position < len(self):
+            return None
+        return self._entry(position)
+
+    def find(self, query: ChangeQuery) -> list[Change]:
+        below = len(self) if query.before_id is None else min(len(self), query.before_id - 1)
+        found: list[Change] = []
+        first = query.start.toordinal() if query.start else None
+        last = query.end.toordinal() if query.end else None
+        days = self.days
+        for position in self._positions_down_from(below, query.product_ids):
+            # Dates first, from the column: a filtered scan then builds only the entries it keeps.
+            if (first is not None and days[position] < first) or (
+                last is not None and days[position] > last
+            ):
+                continue
+            entry = self._entry(position)
+            if query.matches(entry):
+                found.append(entry)
+                if len(found) == query.limit:
+                    break
+        return found
+
+    def of_import(self, import_id: str) -> list[Change]:
+        found: list[Change] = []
+        for number, origin in enumerate(self.origins):
+            if origin.import_id == import_id and origin.cause == "import":
+                end = self._origin_end(number)
+                found.extend(self._entry(p) for p in range(self.origin_starts[number], end))
+        return found
+
+    def since(self, start: int) -> Iterator[tuple[int, Origin, LevelChange]]:
+        """(id, origin, entry) for each entry from position `start` on, oldest first."""
+        for position in range(start, len(self)):
+            change = self._entry(position)
+            yield (
+                change.id,
+                change.origin,
+                LevelChange(
+                    change.product_id, change.date, change.before, change.after, change.undoes
+                ),
+            )
+
+    # Transactions: the owner marks where one begins and cuts back to it on rollback.
+
+    def mark(self) -> None:
+        self._mark = len(self)
+
+    @property
+    def marked(self) -> int:
+        return self._mark
+
+    def rollback(self) -> None:
+        mark = self._mark
+        if len(self) == mark:
+            return
+        for product_id in set(self.products[mark:]):
+            positions = self.by_product[product_id]
+            del positions[bisect_left(positions, mark) :]
+            if not positions:
+                del self.by_product[product_id]
+        for column in (self.products, self.days, self.befores, self.afters, self.undoes):
+            del column[mark:]
+        while self.origin_starts and self.origin_starts[-1] >= mark:
+            self.origins.pop()
+            self.origin_starts.pop()
+
+    def _positions_down_from(self, below: int, product_ids: Sequence[int]) -> Iterator[int]:
+        if not product_ids:
+            return iter(range(below - 1, -1, -1))
+        lists = [self.by_product.get(product_id, _column()) for product_id in set(product_ids)]
+        descending = [reversed(positions[: bisect_left(positions, below)]) for positions in lists]
+        return heapq.merge(*descending, reverse=True)
+
+    def _origin_end(self, number: int) -> int:
+        return self.origin_starts[number + 1] if number + 1 < len(self.origins) else len(self)
+
+    def _entry(self, position: int) -> Change:
+        origin = self.origins[bisect_right(self.origin_starts, position) - 1]
+        before, after, undoes = (
+            self.befores[position],
+            self.afters[position],
+            self.undoes[position],
+        )
+        return Change(
+            position + 1,
+            self.products[position],
+            dt.date.fromordinal(self.days[position]),
+            None if before == _NONE else before,
+            None if after == _NONE else after,
+            None if undoes == _NONE else undoes,
+            origin,
+        )

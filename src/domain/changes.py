@@ -1,0 +1,126 @@
+"""The change history: one entry for every write to a level, who made it, when and why.
+
+Entries are append-only. The stores group the entries of one write under one `Origin`
+(a single edit has one entry; an import has one per record it wrote), which is how they
+keep a million import entries small.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+import unicodedata
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import NamedTuple
+
+from domain.errors import InvalidValue
+
+ANONYMOUS = "anonymous"
+MAX_ACTOR_LENGTH = 100
+MAX_NOTE_LENGTH = 500
+MAX_CHANGES_PAGE = 1000
+
+
+class Cause(StrEnum):
+    EDIT = "edit"
+    IMPORT = "import"
+    UNDO = "undo"
+    PRODUCT_DELETION = "product_deletion"
+
+
+@dataclass(frozen=True, slots=True)
+class Author:
+    """Who asks for a write, and the note they give with it."""
+
+    actor: str = ANONYMOUS
+    note: str | None = None
+
+    def __post_init__(self) -> None:
+        actor = _clean("actor", self.actor, MAX_ACTOR_LENGTH) or ANONYMOUS
+        note = _clean("note", self.note, MAX_NOTE_LENGTH) or None
+        object.__setattr__(self, "actor", actor)
+        object.__setattr__(self, "note", note)
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """What every entry of one write shares: when, who, why and what caused it."""
+
+    at: dt.datetime  # UTC
+    actor: str
+    cause: Cause
+    note: str | None = None
+    import_id: str | None = None
+
+    @classmethod
+    def now(cls, author: Author, cause: Cause, import_id: str | None = None) -> Origin:
+        return cls(dt.datetime.now(dt.UTC), author.actor, cause, author.note, import_id)
+
+
+class LevelChange(NamedTuple):
+    """One entry before the store numbers it. A tuple: an import makes a million of them."""
+
+    product_id: int
+    date: dt.date
+    before: int | None  # None: there was no record
+    after: int | None  # None: the record was removed
+    undoes: int | None = None  # the id of the entry this one takes back
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """A numbered entry of the history. Ids grow with time; they may have gaps."""
+
+    id: int
+    product_id: int
+    date: dt.date
+    before: int | None
+    after: int | None
+    undoes: int | None
+    origin: Origin
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeQuery:
+    """Entries newest first, matching every filter given, with ids below `before_id`."""
+
+    product_ids: tuple[int, ...] = ()  # empty: every product
+    start: dt.date | None = None
+    end: dt.date | None = None
+    actor: str | None = None
+    before_id: int | None = None
+    limit: int = 100
+
+    def matches(self, change: Change) -> bool:
+        """The rule every store applies; the in-memory ones call it directly."""
+        return (
+            (not self.product_ids or change.product_id in self.product_ids)
+            and (self.start is None or change.date >= self.start)
+            and (self.end is None or change.date <= self.end)
+            and (self.actor is None or change.origin.actor == self.actor)
+            and (self.before_id is None or change.id < self.before_id)
+        )
+
+
+def new_import_id() -> str:
+    """Short, unguessable and safe in a URL path."""
+    return secrets.token_hex(8)
+
+
+def _clean(field: str, value: str | None, limit: int) -> str:
+    """Trimmed, bounded, on one line: the history's files keep one entry per line."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise InvalidValue(field, "must be text")
+    cleaned = value.strip()
+    if len(cleaned) > limit:
+        raise InvalidValue(field, f"must be at most {limit} characters")
+    if any(unicodedata.category(char) == "Cc" for char in cleaned):
+        raise InvalidValue(field, "must not contain control characters")
+    return cleaned
+
+
+SOMEONE = Author()
+"""The author of a write that names none: 'anonymous', without a note."""

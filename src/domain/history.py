@@ -1,0 +1,146 @@
+"""Use cases on the change history: read it, and undo an entry or a whole import."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from domain.changes import (
+    MAX_CHANGES_PAGE,
+    SOMEONE,
+    Author,
+    Cause,
+    Change,
+    ChangeQuery,
+    LevelChange,
+    Origin,
+)
+from domain.errors import Blocked, ChangeNotFound, ImportNotFound, InvalidValue, UndoConflict
+from domain.model import InventoryRecord, check_product_id
+from domain.ports import UnitOfWork
+
+WRITE_BATCH = 10_000
+MAX_BLOCKED_LISTED = 100  # an undo blocked on a million records names the first hundred
+
+
+@dataclass(frozen=True, slots=True)
+class ChangePage:
+    items: list[Change]
+    next_before_id: int | None  # pass as `before_id` for the next page; None: this is the last
+
+
+@dataclass(frozen=True, slots=True)
+class ImportUndone:
+    import_id: str
+    records_restored: int
+    last_change_id: int
+
+
+async def list_changes(uow: UnitOfWork, query: ChangeQuery) -> ChangePage:
+    if not 1 <= query.limit <= MAX_CHANGES_PAGE:
+        raise InvalidValue("limit", f"must be between 1 and {MAX_CHANGES_PAGE}")
+    if query.start is not None and query.end is not None and query.start > query.end:
+        raise InvalidValue("start", f"{query.start.isoformat()} is after end {query.end}")
+    for product_id in query.product_ids:
+        check_product_id(product_id)
+    one_more = ChangeQuery(
+        query.product_ids, query.start, query.end, query.actor, query.before_id, query.limit + 1
+    )
+    async with uow:
+        found = await uow.changes.find(one_more)
+    if len(found) > query.limit:
+        return ChangePage(found[: query.limit], found[query.limit - 1].id)
+    return ChangePage(found, None)
+
+
+async def undo_change(uow: UnitOfWork, change_id: int, author: Author = SOMEONE) -> Change:
+    """Put back what the entry replaced, as a new entry; refuse if the record moved on since."""
+    async with uow:
+        change = await uow.changes.get(change_id)
+        if change is None:
+            raise ChangeNotFound(change_id)
+        key = (change.product_id, change.date)
+        current = await _current_levels(uow, {key: change.after})
+        await _restore(uow, {key: change.before})
+        origin = Origin.now(author, Cause.UNDO)
+        undo = LevelChange(*key, current[key], change.before, change.id)
+        last_id = await uow.changes.record(origin, [undo])
+        await uow.commit()
+    return Change(last_id, *undo, origin)
+
+
+async def undo_import(uow: UnitOfWork, import_id: str, author: Author = SOMEONE) -> ImportUndone:
+    """Restore every record an import touched to what it held before, all or nothing."""
+    async with uow:
+        entries = await uow.changes.of_import(import_id)
+        if not entries:
+            raise ImportNotFound(import_id)
+        # A replace import may remove a record and then write it again: per record, undo
+        # goes back to what the first entry found, from what the last one left.
+        first: dict[tuple[int, dt.date], Change] = {}
+        last: dict[tuple[int, dt.date], Change] = {}
+        for entry in entries:
+            key = (entry.product_id, entry.date)
+            first.setdefault(key, entry)
+            last[key] = entry
+        del entries
+        await _current_levels(uow, {key: entry.after for key, entry in last.items()})
+        targets = {key: entry.before for key, entry in first.items()}
+        await _restore(uow, targets)
+        origin = Origin.now(author, Cause.UNDO)
+        keys = list(targets)
+        last_id = 0
+        for start in range(0, len(keys), WRITE_BATCH):
+            batch = [
+                LevelChange(*key, last[key].after, targets[key], last[key].id)
+                for key in keys[start : start + WRITE_BATCH]
+            ]
+            last_id = await uow.changes.record(origin, batch)
+        await uow.commit()
+    return ImportUndone(import_id, len(keys), last_id)
+
+
+async def _current_levels(
+    uow: UnitOfWork, expected: dict[tuple[int, dt.date], int | None]
+) -> dict[tuple[int, dt.date], int | None]:
+    """The stored level of each key; UndoConflict unless each is the one expected."""
+    by_product: dict[int, list[dt.date]] = defaultdict(list)
+    for product_id, date in expected:
+        by_product[product_id].append(date)
+    current: dict[tuple[int, dt.date], int | None] = {}
+    blocked: list[Blocked] = []
+    count = 0
+    for product_id, dates in sorted(by_product.items()):
+        if await uow.products.get(product_id) is None:
+            date = min(dates)
+            blocked.append(Blocked(product_id, date, expected[product_id, date], None, False))
+            count += len(dates)
+            continue
+        rows = await uow.inventory.history([product_id], min(dates), max(dates))
+        stored = {row.date: row.level for row in rows}
+        for date in sorted(dates):
+            level = current[product_id, date] = stored.get(date)
+            if level != expected[product_id, date]:
+                count += 1
+                if len(blocked) < MAX_BLOCKED_LISTED:
+                    blocked.append(Blocked(product_id, date, expected[product_id, date], level))
+    if blocked:
+        raise UndoConflict(blocked, count)
+    return current
+
+
+async def _restore(uow: UnitOfWork, targets: dict[tuple[int, dt.date], int | None]) -> None:
+    keys = list(targets)
+    for start in range(0, len(keys), WRITE_BATCH):
+        batch = keys[start : start + WRITE_BATCH]
+        removed = [key for key in batch if targets[key] is None]
+        kept = [
+            InventoryRecord.parsed(*key, level)
+            for key in batch
+            if (level := targets[key]) is not None
+        ]
+        if removed:
+            await uow.inventory.remove_many(removed)
+        if kept:
+            await uow.inventory.put_many(kept)
