@@ -13,10 +13,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
+import msgspec
 
 from adapters.storage import Storage, storage_from_url
 from api.settings import SettingError, Settings, settings_from_env
-from domain import flat_rows, transfer
+from domain import flat_rows, history, transfer
+from domain.changes import MAX_CHANGES_PAGE, Author, Change, ChangeQuery
 from domain.errors import DomainError, InvalidRows
 from domain.sample_data import sample_rows
 from domain.transfer import ImportMode
@@ -58,6 +60,21 @@ def _bad_lines(error: InvalidRows, shown: int = 50) -> click.ClickException:
     lines = "\n".join(f"  line {e.line}: {e.message}" for e in error.errors[:shown])
     more = f"\n  ... and {len(error.errors) - shown} more" if len(error.errors) > shown else ""
     return click.ClickException(f"{error}\n{lines}{more}")
+
+
+def _author_options(command: Callable[..., None]) -> Callable[..., None]:
+    """--actor and --note: who makes this write and why, as the change history shows it."""
+    command = click.option("--note", help="Why: kept with each change in the history")(command)
+    return click.option(
+        "--actor", default="", help="The name the history shows [default: anonymous]"
+    )(command)
+
+
+def _author(actor: str, note: str | None) -> Author:
+    try:
+        return Author(actor, note)
+    except DomainError as error:
+        raise click.BadParameter(str(error)) from None
 
 
 @click.group()
@@ -169,11 +186,19 @@ def upgrade() -> None:
 @click.option("--seed", "seed_value", default=1, show_default=True, help="Same seed, same data")
 @click.option("--end", type=click.DateTime(["%Y-%m-%d"]), help="Last day [default: today]")
 @click.option("--if-empty", is_flag=True, help="Do nothing when the store has products")
+@_author_options
 def seed(
-    products: int, days: int, seed_value: int, end: dt.datetime | None, if_empty: bool
+    products: int,
+    days: int,
+    seed_value: int,
+    end: dt.datetime | None,
+    if_empty: bool,
+    actor: str,
+    note: str | None,
 ) -> None:
     """Fill the store with deterministic sample data (levels as a random walk with restocks)."""
     last = end.date() if end else dt.date.today()
+    author = _author(actor, note)
 
     async def action(storage: Storage) -> str:
         if if_empty:
@@ -182,7 +207,9 @@ def seed(
                     return "the store has data already; not seeding"
         rows = list(sample_rows(products, days, last, seed_value))
         with _progress("seeding", len(rows)) as progress:
-            report = await transfer.import_rows(storage.unit_of_work(), rows, on_progress=progress)
+            report = await transfer.import_rows(
+                storage.unit_of_work(), rows, on_progress=progress, author=author
+            )
         return f"seeded {report.products_created} products, {report.records_written} records"
 
     click.echo(_with_storage(action))
@@ -198,8 +225,10 @@ def seed(
     help="merge adds and replaces records; replace makes FILE the store",
 )
 @click.option("--dry-run", is_flag=True, help="Check and report; write nothing")
-def import_command(file: Path, mode: str, dry_run: bool) -> None:
+@_author_options
+def import_command(file: Path, mode: str, dry_run: bool, actor: str, note: str | None) -> None:
     """Import FILE in the brief's CSV format, all or nothing."""
+    author = _author(actor, note)
     click.echo(f"reading {file}", err=True)
     try:
         rows = transfer.parse_file(file.read_bytes())
@@ -209,7 +238,7 @@ def import_command(file: Path, mode: str, dry_run: bool) -> None:
     async def action(storage: Storage) -> transfer.ImportReport:
         with _progress("importing", len(rows)) as progress:
             return await transfer.import_rows(
-                storage.unit_of_work(), rows, ImportMode(mode), dry_run, progress
+                storage.unit_of_work(), rows, ImportMode(mode), dry_run, progress, author
             )
 
     report = _with_storage(action)
@@ -217,7 +246,85 @@ def import_command(file: Path, mode: str, dry_run: bool) -> None:
     click.echo(
         f"{verb} {report.records_written} records from {report.rows} rows; "
         f"{report.products_created} products created, {report.products_removed} removed"
+        + (f"; import id {report.import_id}" if report.import_id else "")
     )
+
+
+@main.command()
+@click.option("--product-id", type=click.IntRange(1), multiple=True, help="Only these (repeat)")
+@click.option("--start", type=click.DateTime(["%Y-%m-%d"]), help="First record date")
+@click.option("--end", type=click.DateTime(["%Y-%m-%d"]), help="Last record date")
+@click.option("--actor", help="Only this person's changes")
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, MAX_CHANGES_PAGE))
+@click.option("--cursor", type=click.IntRange(1), help="Older than this change id")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line")
+def changes(
+    product_id: tuple[int, ...],
+    start: dt.datetime | None,
+    end: dt.datetime | None,
+    actor: str | None,
+    limit: int,
+    cursor: int | None,
+    as_json: bool,
+) -> None:
+    """List the change history, newest first (the filters of GET /api/changes)."""
+    query = ChangeQuery(
+        product_id,
+        start.date() if start else None,
+        end.date() if end else None,
+        actor,
+        cursor,
+        limit,
+    )
+    page = _with_storage(lambda storage: history.list_changes(storage.unit_of_work(), query))
+    for change in page.items:
+        click.echo(_change_json(change) if as_json else _change_line(change))
+    if page.next_before_id is not None:
+        click.echo(f"more: --cursor {page.next_before_id}", err=True)
+
+
+@main.command()
+@click.argument("change_id", type=click.IntRange(1), required=False)
+@click.option("--import", "import_id", help="Undo this whole import instead")
+@_author_options
+def undo(change_id: int | None, import_id: str | None, actor: str, note: str | None) -> None:
+    """Undo CHANGE_ID, or a whole import; refused if a record changed since."""
+    author = _author(actor, note)
+    if (change_id is None) == (import_id is None):
+        raise click.UsageError("give a CHANGE_ID or --import IMPORT_ID")
+    if import_id is not None:
+        undone = _with_storage(
+            lambda storage: history.undo_import(storage.unit_of_work(), import_id, author)
+        )
+        click.echo(f"restored {undone.records_restored} records of import {import_id}")
+        return
+    assert change_id is not None
+    change = _with_storage(
+        lambda storage: history.undo_change(storage.unit_of_work(), change_id, author)
+    )
+    click.echo(_change_line(change))
+
+
+def _level(level: int | None) -> str:
+    return "-" if level is None else str(level)
+
+
+def _change_line(change: Change) -> str:
+    origin = change.origin
+    why = origin.cause.value + (f" {origin.import_id}" if origin.import_id else "")
+    why += f" of {change.undoes}" if change.undoes else ""
+    note = f"  {origin.note}" if origin.note else ""
+    return (
+        f"{change.id}\t{origin.at.isoformat(timespec='seconds')}\t{origin.actor}\t{why}\t"
+        f"product {change.product_id} {change.date.isoformat()}: "
+        f"{_level(change.before)} -> {_level(change.after)}{note}"
+    )
+
+
+def _change_json(change: Change) -> str:
+    from api.schemas import ChangeOut
+
+    return msgspec.json.encode(ChangeOut.of(change)).decode()
 
 
 @main.command("export")

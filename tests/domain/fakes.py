@@ -8,9 +8,10 @@ from collections.abc import Sequence
 from types import TracebackType
 from typing import Self
 
+from domain.changes import Change, ChangeQuery, LevelChange, Origin
 from domain.errors import DuplicateProduct
 from domain.model import HistoryRow, InventoryRecord, Page, Product, ProductSummary
-from domain.ports import InventoryRepository, ProductRepository, UnitOfWork
+from domain.ports import ChangeRepository, InventoryRepository, ProductRepository, UnitOfWork
 
 Levels = dict[tuple[int, dt.date], int]
 
@@ -98,6 +99,35 @@ class FakeInventory(InventoryRepository):
     async def remove(self, product_id: int, date: dt.date) -> bool:
         return self.levels.pop((product_id, date), None) is not None
 
+    async def remove_many(self, keys: Sequence[tuple[int, dt.date]]) -> None:
+        for key in keys:
+            self.levels.pop(key, None)
+
+
+class FakeChanges(ChangeRepository):
+    """A plain list: id n is entry n - 1."""
+
+    def __init__(self, entries: list[Change]) -> None:
+        self.entries = entries
+
+    async def record(self, origin: Origin, changes: Sequence[LevelChange]) -> int:
+        for change in changes:
+            self.entries.append(Change(len(self.entries) + 1, *change, origin))
+        return len(self.entries)
+
+    async def get(self, change_id: int) -> Change | None:
+        return self.entries[change_id - 1] if 0 < change_id <= len(self.entries) else None
+
+    async def find(self, query: ChangeQuery) -> list[Change]:
+        return [entry for entry in reversed(self.entries) if query.matches(entry)][: query.limit]
+
+    async def of_import(self, import_id: str) -> list[Change]:
+        return [
+            entry
+            for entry in self.entries
+            if entry.origin.import_id == import_id and entry.origin.cause == "import"
+        ]
+
 
 class FakeUnitOfWork(UnitOfWork):
     """Works on copies; commit publishes them. `commits` counts how often it was called."""
@@ -105,12 +135,14 @@ class FakeUnitOfWork(UnitOfWork):
     def __init__(self) -> None:
         self.committed_products: dict[int, str] = {}
         self.committed_levels: Levels = {}
+        self.committed_changes: list[Change] = []
         self.commits = 0
 
     async def __aenter__(self) -> Self:
         products, levels = copy.copy(self.committed_products), copy.copy(self.committed_levels)
         self.products = FakeProducts(products, levels)
         self.inventory = FakeInventory(products, levels)
+        self.changes = FakeChanges(list(self.committed_changes))
         return self
 
     async def __aexit__(
@@ -124,6 +156,7 @@ class FakeUnitOfWork(UnitOfWork):
     async def commit(self) -> None:
         self.committed_products = dict(self.products.products)
         self.committed_levels = dict(self.products.levels)
+        self.committed_changes = list(self.changes.entries)
         self.commits += 1
 
     async def rollback(self) -> None:
