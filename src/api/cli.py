@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import gc
 import json
@@ -17,7 +18,7 @@ import msgspec
 
 from adapters.storage import Storage, storage_from_url
 from api.settings import SettingError, Settings, settings_from_env
-from domain import flat_rows, history, transfer
+from domain import history, transfer
 from domain.changes import MAX_CHANGES_PAGE, Author, Change, ChangeQuery
 from domain.errors import DomainError, InvalidRows
 from domain.sample_data import sample_rows
@@ -333,28 +334,37 @@ def _change_json(change: Change) -> str:
 )
 @click.option("--product-id", type=click.IntRange(1), multiple=True, help="Only these (repeat)")
 def export_command(file: Path | None, product_id: tuple[int, ...]) -> None:
-    """Export the store (or some products) to FILE, or to standard output."""
+    """Export the store (or some products) to FILE, or to standard output.
 
-    async def action(storage: Storage) -> list[flat_rows.FlatRow]:
-        return list(await transfer.export_rows(storage.unit_of_work(), product_id or None))
+    Written as it is read, a slice of products at a time; a FILE appears only when whole.
+    """
+    temporary = None if file is None else file.with_name(file.name + ".part")
 
-    rows = _with_storage(action)
-    if file is None:
-        for chunk in flat_rows.format_rows(rows):
-            sys.stdout.write(chunk)
-        return
-    temporary = file.with_name(file.name + ".part")
-    with (
-        _progress("exporting", len(rows)) as progress,
-        temporary.open("w", encoding="utf-8", newline="") as out,
-    ):
-        written = 0
-        for chunk in flat_rows.format_rows(rows):
-            out.write(chunk)
-            written = min(len(rows), written + chunk.count("\n"))
-            progress(written, len(rows))
-    temporary.replace(file)
-    click.echo(f"exported {len(rows)} rows to {file}", err=True)
+    async def action(storage: Storage) -> int:
+        slices = await transfer.export_rows(storage.unit_of_work(), product_id or None)
+        rows = 0
+        with contextlib.ExitStack() as stack:
+            out = (
+                sys.stdout
+                if temporary is None
+                else stack.enter_context(temporary.open("w", encoding="utf-8", newline=""))
+            )
+            async for text in transfer.export_text(slices):
+                out.write(text)
+                rows += text.count("\n")
+                if temporary is not None:
+                    click.echo(f"\rexporting: {rows - 1} rows", err=True, nl=False)
+        return rows - 1  # the header
+
+    try:
+        rows = _with_storage(action)
+    except BaseException:
+        if temporary is not None:
+            temporary.unlink(missing_ok=True)
+        raise
+    if file is not None and temporary is not None:
+        temporary.replace(file)
+        click.echo(f"\rexported {rows} rows to {file}", err=True)
 
 
 @main.command()

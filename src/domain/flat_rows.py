@@ -190,11 +190,13 @@ def quote_name(name: str) -> str:
     return name
 
 
-def format_rows(rows: Iterable[FlatRow], chunk_rows: int = 10_000) -> Iterator[str]:
-    """The header, then the rows, as text chunks of about `chunk_rows` lines."""
+def format_rows(
+    rows: Iterable[FlatRow], chunk_rows: int = 10_000, header: bool = True
+) -> Iterator[str]:
+    """The header (unless told not to), then the rows, as text chunks of about `chunk_rows` lines."""
     quoted: dict[str, str] = {}
     dates: dict[dt.date, str] = {}
-    lines = [HEADER_LINE + "\n"]
+    lines = [HEADER_LINE + "\n"] if header else []
     for row in rows:
         name = quoted.get(row.product_name)
         if name is None:

@@ -18,6 +18,10 @@ class ProductRepository(Protocol):
         """The product with this id, or None."""
 
     @abstractmethod
+    async def many(self, product_ids: Sequence[int]) -> list[Product]:
+        """Those of these products that exist, ordered by id."""
+
+    @abstractmethod
     async def summary(self, product_id: int) -> ProductSummary | None:
         """The product with its record count and latest record, or None."""
 

@@ -90,10 +90,12 @@ async def read_history(
         raise InvalidValue("start", f"{start.isoformat()} is after end {end.isoformat()}")
     for product_id in product_ids:
         check_product_id(product_id)
+    wanted = sorted(set(product_ids))
     async with uow:
-        for product_id in sorted(set(product_ids)):
-            await _existing_product(uow, product_id)
-        return await uow.inventory.history(sorted(set(product_ids)), start, end)
+        found = await uow.products.many(wanted)
+        if len(found) < len(wanted):
+            raise ProductNotFound(min(set(wanted) - {product.id for product in found}))
+        return await uow.inventory.history(wanted, start, end)
 
 
 async def set_level(

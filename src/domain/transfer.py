@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -15,7 +15,8 @@ from domain.model import HistoryRow, InventoryRecord, Product, name_key
 from domain.ports import UnitOfWork
 
 BATCH_ROWS = 10_000
-REMOVAL_SLICE = 20  # products whose records a replace reads at once: about 20,000 records
+# Products whose records an export, or a replace import, reads per step: about 20,000 records.
+PRODUCTS_PER_READ = 20
 Progress = Callable[[int, int], None]
 """Told (records written so far, records to write) as a long import goes on."""
 
@@ -167,8 +168,10 @@ async def _record_removal_of_everything(
 ) -> None:
     """A replace removes every record first: each removal gets its entry, read a slice
     of products at a time so the whole store is never held twice."""
-    for start in range(0, len(product_ids), REMOVAL_SLICE):
-        rows = await uow.inventory.history(product_ids[start : start + REMOVAL_SLICE], None, None)
+    for start in range(0, len(product_ids), PRODUCTS_PER_READ):
+        rows = await uow.inventory.history(
+            product_ids[start : start + PRODUCTS_PER_READ], None, None
+        )
         if rows:
             await uow.changes.record(
                 origin, [LevelChange(row.product_id, row.date, row.level, None) for row in rows]
@@ -177,20 +180,33 @@ async def _record_removal_of_everything(
 
 async def export_rows(
     uow: UnitOfWork, product_ids: Sequence[int] | None = None
-) -> Iterator[FlatRow]:
-    """Rows of these products (all when None), with one bare row for a product without records."""
+) -> AsyncIterator[list[FlatRow]]:
+    """Rows of these products (all when None), with one bare row for a product without records.
+
+    Checks the products first (so a missing one is an error before any row is sent), then
+    reads PRODUCTS_PER_READ products per transaction: an export of any size holds one slice in
+    memory, and writers wait for one slice at most. Each product is read whole at one moment;
+    a write landing between two slices shows in the later ones only.
+    """
     async with uow:
         products = await uow.products.all()
-        if product_ids is not None:
-            wanted = set(product_ids)
-            products = [product for product in products if product.id in wanted]
-            missing = wanted - {product.id for product in products}
-            if missing:
-                raise ProductNotFound(min(missing))
-        history = await uow.inventory.history(
-            None if product_ids is None else sorted(set(product_ids)), None, None
-        )
-    return _merge(products, history)
+    ids = [product.id for product in products]
+    if product_ids is not None:
+        wanted = set(product_ids)
+        missing = wanted - set(ids)
+        if missing:
+            raise ProductNotFound(min(missing))
+        ids = [product_id for product_id in ids if product_id in wanted]
+    return _slices(uow, ids)
+
+
+async def _slices(uow: UnitOfWork, ids: list[int]) -> AsyncIterator[list[FlatRow]]:
+    for start in range(0, len(ids), PRODUCTS_PER_READ):
+        chunk = ids[start : start + PRODUCTS_PER_READ]
+        async with uow:
+            products = await uow.products.many(chunk)
+            history = await uow.inventory.history(chunk, None, None)
+        yield list(_merge(products, history))
 
 
 def _merge(products: list[Product], history: list[HistoryRow]) -> Iterator[FlatRow]:
@@ -203,3 +219,11 @@ def _merge(products: list[Product], history: list[HistoryRow]) -> Iterator[FlatR
             row = history[position]
             yield FlatRow(row.product_id, row.product_name, row.date, row.level)
             position += 1
+
+
+async def export_text(slices: AsyncIterator[list[FlatRow]]) -> AsyncIterator[str]:
+    """The file an export writes: the header, then each slice's lines as they are read."""
+    yield flat_rows.HEADER_LINE + "\n"
+    async for rows in slices:
+        for chunk in flat_rows.format_rows(rows, header=False):
+            yield chunk

@@ -24,6 +24,12 @@ class FakeProducts(ProductRepository):
         name = self.products.get(product_id)
         return Product(product_id, name) if name else None
 
+    async def many(self, product_ids: Sequence[int]) -> list[Product]:
+        return [
+            Product(pid, self.products[pid])
+            for pid in sorted(set(product_ids) & set(self.products))
+        ]
+
     async def summary(self, product_id: int) -> ProductSummary | None:
         if product_id not in self.products:
             return None

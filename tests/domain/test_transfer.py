@@ -1,13 +1,21 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import AsyncIterator
 
 import pytest
 
 from domain import services
-from domain.errors import InvalidRows
+from domain.errors import InvalidRows, ProductNotFound
 from domain.flat_rows import FlatRow
-from domain.transfer import ImportMode, export_rows, import_rows, parse_file
+from domain.transfer import (
+    PRODUCTS_PER_READ,
+    ImportMode,
+    export_rows,
+    export_text,
+    import_rows,
+    parse_file,
+)
 from tests.domain.fakes import FakeUnitOfWork
 
 DAY = dt.date(2025, 1, 1)
@@ -68,10 +76,38 @@ async def test_replace_makes_the_file_the_whole_store() -> None:
 async def test_export_gives_a_bare_row_to_a_product_without_records() -> None:
     uow = FakeUnitOfWork()
     await import_rows(uow, rows_of("1;A;02-01-2025;5\n1;A;01-01-2025;4\n2;B;;\n"))
-    exported = list(await export_rows(uow))
+    exported = await exported_rows(uow)
     assert [(row.product_id, row.date, row.level) for row in exported] == [
         (1, DAY, 4),
         (1, dt.date(2025, 1, 2), 5),
         (2, None, None),
     ]
-    assert [row.product_id for row in await export_rows(uow, [2])] == [2]
+    assert [row.product_id for row in await exported_rows(uow, [2])] == [2]
+
+
+async def exported_rows(uow: FakeUnitOfWork, product_ids: list[int] | None = None) -> list[FlatRow]:
+    return [row async for rows in await export_rows(uow, product_ids) for row in rows]
+
+
+async def test_an_export_reads_a_slice_of_products_at_a_time_in_product_order() -> None:
+    uow = FakeUnitOfWork()
+    count = 2 * PRODUCTS_PER_READ + 1
+    await import_rows(uow, [FlatRow(pid, f"P{pid}", DAY, pid) for pid in range(count, 0, -1)])
+    slices = [rows async for rows in await export_rows(uow)]
+    assert [len(rows) for rows in slices] == [PRODUCTS_PER_READ, PRODUCTS_PER_READ, 1]
+    assert [row.product_id for rows in slices for row in rows] == list(range(1, count + 1))
+    text = "".join([chunk async for chunk in export_text(_from(slices))])
+    assert text.splitlines()[0] == "product_id;product_name;date;inventory_level"
+    assert len(text.splitlines()) == count + 1
+
+
+async def _from(slices: list[list[FlatRow]]) -> AsyncIterator[list[FlatRow]]:
+    for rows in slices:
+        yield rows
+
+
+async def test_a_missing_product_fails_the_export_before_any_row() -> None:
+    uow = FakeUnitOfWork()
+    await import_rows(uow, rows_of("1;A;02-01-2025;5\n"))
+    with pytest.raises(ProductNotFound):
+        await export_rows(uow, [1, 9])

@@ -27,6 +27,10 @@ class MemoryProductRepository(ProductRepository):
         name = self._index.names.get(product_id)
         return None if name is None else Product(product_id, name)
 
+    async def many(self, product_ids: Sequence[int]) -> list[Product]:
+        names = self._index.names
+        return [Product(pid, names[pid]) for pid in sorted(set(product_ids)) if pid in names]
+
     async def summary(self, product_id: int) -> ProductSummary | None:
         if product_id not in self._index.names:
             return None

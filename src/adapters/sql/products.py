@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import ColumnElement, ScalarSelect, Select, delete, func, or_, select, true, update
@@ -21,6 +22,7 @@ from domain.model import (
 from domain.ports import ProductRepository
 
 COLUMNS = products.c
+MANY_AT_ONCE = 500  # ids per statement: SQLite allows 32,766 parameters, we stay far below
 
 
 def storable(product_id: int) -> bool:
@@ -38,6 +40,20 @@ class SqlProductRepository(ProductRepository):
         sql = "SELECT name FROM products WHERE id = " + ("$1" if self._tx.is_postgresql else "?")
         rows = await self._tx.rows(sql, [product_id])  # on every request: the driver's own SQL
         return Product(product_id, rows[0][0]) if rows else None
+
+    async def many(self, product_ids: Sequence[int]) -> list[Product]:
+        wanted = sorted({pid for pid in product_ids if storable(pid)})
+        found: list[Product] = []
+        for start in range(0, len(wanted), MANY_AT_ONCE):
+            chunk = wanted[start : start + MANY_AT_ONCE]
+            parameters: list[Any] = [chunk]
+            sql = "SELECT id, name FROM products WHERE id = ANY($1)"
+            if not self._tx.is_postgresql:
+                parameters = list(chunk)
+                sql = f"SELECT id, name FROM products WHERE id IN ({','.join('?' * len(chunk))})"
+            rows = await self._tx.rows(sql + " ORDER BY id", parameters)
+            found.extend(Product(row[0], row[1]) for row in rows)
+        return found
 
     async def summary(self, product_id: int) -> ProductSummary | None:
         if not storable(product_id):

@@ -12,7 +12,7 @@ from litestar.response import Stream
 
 from api.docs import CsvUpload, problems
 from api.schemas import ImportReportOut
-from domain import flat_rows, transfer
+from domain import transfer
 from domain.changes import Author
 from domain.ports import UnitOfWork
 from domain.transfer import ImportMode
@@ -72,9 +72,9 @@ class TransferController(Controller):
             QueryParameter(max_items=1000, description="Only these; all when absent"),
         ] = None,
     ) -> Stream:
-        rows = await transfer.export_rows(uow, product_id)
+        slices = await transfer.export_rows(uow, product_id)
         return Stream(
-            flat_rows.format_rows(rows),
+            transfer.export_text(slices),
             media_type=CSV + "; charset=utf-8",
             headers={"Content-Disposition": 'attachment; filename="inventory.csv"'},
         )
