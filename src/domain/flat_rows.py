@@ -11,7 +11,7 @@ import csv
 import datetime as dt
 import io
 from collections.abc import Iterable, Iterator
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from domain.errors import InvalidValue, LineError
 from domain.model import MAX_LEVEL, MAX_PRODUCT_ID, clean_name
@@ -128,38 +128,68 @@ def read(lines: Iterable[str]) -> Iterator[FlatRow | LineError]:
     ends the reading: nothing after it can be trusted.
     """
     reader = csv.reader(lines, delimiter=";", strict=True)
+    numbered = _numbered(reader)
+    yield from _rows(numbered)
+    if numbered.error is not None:
+        yield numbered.error
+
+
+class _numbered:
+    """The csv reader's fields with the number of the line each starts on; a quoting
+    error ends them and is kept in `error`."""
+
+    def __init__(self, reader: Any) -> None:
+        self._reader = reader
+        self.error: LineError | None = None
+
+    def __iter__(self) -> Iterator[tuple[list[str], int]]:
+        line = 1
+        try:
+            for fields in self._reader:
+                start, line = line, self._reader.line_num + 1
+                yield fields, start
+        except csv.Error as error:
+            self.error = LineError(line, f"malformed quoting: {error}")
+
+
+def _split(text: str) -> Iterator[tuple[list[str], int]]:
+    """What the csv reader gives for a text without quotes, carriage returns or NULs, at a
+    third of its cost: on such a text every line is its fields joined by `;`."""
+    for number, line in enumerate(text.split("\n"), start=1):
+        yield line.split(";"), number
+
+
+def _rows(numbered: Iterable[tuple[list[str], int]]) -> Iterator[FlatRow | LineError]:
     row = _RowParser().row
-    line, header_seen = 1, False
-    try:
-        for fields in reader:
-            start, line = line, reader.line_num + 1
-            if not fields or fields == [""]:
+    header_seen = False
+    for fields, line in numbered:
+        if not fields or fields == [""]:
+            continue
+        try:
+            if header_seen:
+                yield row(fields, line)
                 continue
-            try:
-                if header_seen:
-                    yield row(fields, start)
-                    continue
-                header_seen = True
-                _check_header([fields[0].removeprefix(_BOM), *fields[1:]])
-            except InvalidValue as error:
-                yield LineError(start, str(error))
-                if error.field == "header":
-                    return
-    except csv.Error as error:
-        yield LineError(line, f"malformed quoting: {error}")
+            header_seen = True
+            _check_header([fields[0].removeprefix(_BOM), *fields[1:]])
+        except InvalidValue as error:
+            yield LineError(line, str(error))
+            if error.field == "header":
+                return
     if not header_seen:
         yield LineError(1, f"the file is empty; the first line must be {HEADER_LINE!r}")
 
 
 def parse(text: str) -> tuple[list[FlatRow], list[LineError]]:
     """Every valid row and every bad line of a whole text."""
+    plain = '"' not in text and "\r" not in text and "\x00" not in text
+    items = _rows(_split(text)) if plain else read(io.StringIO(text, newline=""))
     rows: list[FlatRow] = []
     errors: list[LineError] = []
-    for item in read(io.StringIO(text, newline="")):
-        if isinstance(item, FlatRow):
+    for item in items:
+        if type(item) is FlatRow:
             rows.append(item)
         else:
-            errors.append(item)
+            errors.append(item)  # type: ignore[arg-type]
     return rows, errors
 
 
