@@ -91,3 +91,39 @@ def test_db_upgrade_on_an_unreachable_server_is_a_message(
     result = run.invoke(main, ["db", "upgrade"])
     assert result.exit_code == 1
     assert result.output.startswith("Error: cannot upgrade")
+
+
+def test_changes_lists_who_and_why_and_undo_takes_an_import_back(
+    run: CliRunner, tmp_path: Path
+) -> None:
+    seeded = run.invoke(
+        main, ["seed", "--products", "2", "--days", "2", "--end", "2025-06-30", "--actor", "ops"]
+    )
+    assert seeded.exit_code == 0, seeded.output
+    before = run.invoke(main, ["export"]).output
+    lines = before.splitlines()
+    lines[1] = lines[1].rsplit(";", 1)[0] + ";999"
+    changed = tmp_path / "changed.csv"
+    changed.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    imported = run.invoke(main, ["import", str(changed), "--actor", "Zoë", "--note", "count"])
+    assert imported.exit_code == 0, imported.output
+    import_id = imported.output.rsplit("import id ", 1)[1].strip()
+
+    listed = run.invoke(main, ["changes", "--actor", "Zoë", "--json"])
+    entries = [json.loads(line) for line in listed.output.splitlines()]
+    assert len(entries) == 4
+    assert {(e["actor"], e["note"], e["import_id"]) for e in entries} == {
+        ("Zoë", "count", import_id)
+    }
+    assert sorted(e["new_level"] for e in entries)[-1] == 999
+    paged = run.invoke(main, ["changes", "--limit", "3"])
+    assert len(paged.stdout.splitlines()) == 3
+    assert "more: --cursor" in paged.stderr
+
+    undone = run.invoke(main, ["undo", "--import", import_id, "--actor", "Zoë"])
+    assert undone.exit_code == 0, undone.output
+    assert "restored 4 records" in undone.output
+    assert run.invoke(main, ["export"]).output == before
+    again = run.invoke(main, ["undo", "--import", import_id])
+    assert again.exit_code == 1
+    assert "changed since" in again.output
