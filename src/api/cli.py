@@ -17,6 +17,7 @@ import click
 import msgspec
 
 from adapters.storage import Storage, storage_from_url
+from api.collector import collector_paused
 from api.settings import SettingError, Settings, settings_from_env
 from domain import history, transfer
 from domain.changes import MAX_CHANGES_PAGE, Author, Change, ChangeQuery
@@ -207,7 +208,7 @@ def seed(
                 if await uow.products.next_id() > 1:
                     return "the store has data already; not seeding"
         rows = list(sample_rows(products, days, last, seed_value))
-        with _progress("seeding", len(rows)) as progress:
+        with _progress("seeding", len(rows)) as progress, collector_paused():
             report = await transfer.import_rows(
                 storage.unit_of_work(), rows, on_progress=progress, author=author
             )
@@ -231,10 +232,6 @@ def import_command(file: Path, mode: str, dry_run: bool, actor: str, note: str |
     """Import FILE in the brief's CSV format, all or nothing."""
     author = _author(actor, note)
     click.echo(f"reading {file}", err=True)
-    try:
-        rows = transfer.parse_file(file.read_bytes())
-    except InvalidRows as error:
-        raise _bad_lines(error) from None
 
     async def action(storage: Storage) -> transfer.ImportReport:
         with _progress("importing", len(rows)) as progress:
@@ -242,7 +239,12 @@ def import_command(file: Path, mode: str, dry_run: bool, actor: str, note: str |
                 storage.unit_of_work(), rows, ImportMode(mode), dry_run, progress, author
             )
 
-    report = _with_storage(action)
+    with collector_paused():
+        try:
+            rows = transfer.parse_file(file.read_bytes())
+        except InvalidRows as error:
+            raise _bad_lines(error) from None
+        report = _with_storage(action)
     verb = "would write" if dry_run else "wrote"
     click.echo(
         f"{verb} {report.records_written} records from {report.rows} rows; "

@@ -10,6 +10,7 @@ from litestar.exceptions import HTTPException
 from litestar.params import QueryParameter
 from litestar.response import Stream
 
+from api.collector import collector_paused
 from api.docs import CsvUpload, problems
 from api.schemas import ImportReportOut
 from domain import transfer
@@ -53,8 +54,11 @@ class TransferController(Controller):
                 status_code=415,
                 detail=f"send the file as {CSV}, not {content_type or 'no content type'}",
             )
-        rows = transfer.parse_file(await request.body())
-        report = await transfer.import_rows(uow, rows, mode, dry_run, author=author)
+        body = await request.body()
+        with collector_paused():
+            rows = transfer.parse_file(body)
+            del body
+            report = await transfer.import_rows(uow, rows, mode, dry_run, author=author)
         return ImportReportOut.of(report)
 
     @get(
