@@ -26,7 +26,7 @@ if (!existsSync(stocklineBin())) {
 
 const child = spawn(
   process.execPath,
-  ['--test', '--test-concurrency=1', ...['app', 'writes'].map((name) => join(root, 'e2e', `${name}.e2e.test.mjs`))],
+  ['--test', '--test-concurrency=1', ...['app', 'writes', 'history'].map((name) => join(root, 'e2e', `${name}.e2e.test.mjs`))],
   // Its own process group, so the time limit reaches the test files too; they
   // stop their back end when signalled (support/server.mjs).
   { cwd: root, stdio: 'inherit', detached: true },

@@ -1,14 +1,19 @@
 // The one page: pick products, see their levels as a chart and a table over a
-// shared date range, edit and add records, import and export CSV.
-import { useEffect } from 'react';
+// shared date range, edit and add records, see and undo their history, import
+// and export CSV.
+import { useCallback, useEffect, useMemo } from 'react';
 import { exportUrl } from './api/client';
+import { ActorName } from './components/ActorName';
 import { AddRecordForm } from './components/AddRecordForm';
 import { InventoryChart } from './components/chart/InventoryChart';
 import { DateRangeFilter } from './components/DateRangeFilter';
+import { HistoryPanel } from './components/history/HistoryPanel';
 import { ImportPanel } from './components/ImportPanel';
 import { ProductPicker } from './components/ProductPicker';
 import { TablePanel } from './components/table/TablePanel';
 import { TokenDialog } from './components/TokenDialog';
+import type { NameOf } from './lib/changes';
+import { useChangeHistory } from './state/useChangeHistory';
 import { useInventory } from './state/useInventory';
 import { useLevelEditing } from './state/useLevelEditing';
 import { useSelection } from './state/useSelection';
@@ -17,7 +22,17 @@ export function App() {
   const selection = useSelection();
   const { view, selected, rememberNames } = selection;
   const inventory = useInventory(view);
-  const editor = useLevelEditing(inventory.rows, inventory.reload);
+  const history = useChangeHistory(view);
+  const { reload: reloadInventory } = inventory;
+  const { reload: reloadHistory } = history;
+  // Every write made here (edit, add, import, undo) shows in the chart, the table and the history.
+  const afterWrite = useCallback(() => {
+    reloadInventory();
+    reloadHistory();
+  }, [reloadInventory, reloadHistory]);
+  const editor = useLevelEditing(inventory.rows, afterWrite);
+  const names = useMemo(() => new Map(selected.map((p) => [p.product_id, p.product_name])), [selected]);
+  const nameOf = useCallback<NameOf>((id) => names.get(id) ?? `Product #${id}`, [names]);
 
   // Rows carry the current names, which may be newer than the chips' (after an import).
   useEffect(() => rememberNames(inventory.rows), [inventory.rows, rememberNames]);
@@ -27,6 +42,7 @@ export function App() {
       <header className="app-header">
         <h1>Stockline</h1>
         <p>Inventory history by product</p>
+        <ActorName />
       </header>
       <main>
         <section className="panel selection" aria-label="Selection">
@@ -65,10 +81,13 @@ export function App() {
         />
         {selected.length > 0 && (
           <section className="panel" aria-label="Add record">
-            <AddRecordForm products={selected} onAdded={inventory.reload} />
+            <AddRecordForm products={selected} onAdded={afterWrite} />
           </section>
         )}
-        <ImportPanel onImported={inventory.reload} />
+        {selected.length > 0 && (
+          <HistoryPanel history={history} nameOf={nameOf} ranged={Boolean(view.start || view.end)} onChanged={afterWrite} />
+        )}
+        <ImportPanel onImported={afterWrite} />
       </main>
       <TokenDialog />
     </div>

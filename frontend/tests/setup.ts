@@ -24,5 +24,6 @@ if (typeof HTMLDialogElement.prototype.showModal !== 'function') {
 afterEach(() => {
   cleanup();
   sessionStorage.clear();
+  localStorage.clear();
   window.history.replaceState(null, '', '/');
 });

@@ -49,5 +49,7 @@ export function apiClient(baseUrl, token = null) {
     inventory: (...ids) => call('GET', `/api/inventory?${ids.map((id) => `product_id=${id}`).join('&')}`),
     setLevel: (id, date, level) => call('PUT', `/api/products/${id}/inventory/${date}`, { inventory_level: level }),
     level: async (id, date) => (await call('GET', `/api/products/${id}/inventory/${date}`)).inventory_level,
+    /** The change history, newest first: `query` is a query string such as `product_id=1&limit=5`. */
+    changes: async (query) => (await call('GET', `/api/changes?${query}`)).items,
   };
 }

@@ -1,11 +1,16 @@
 // A small typed fetch client for the Stockline REST API. Plain fetch keeps the
 // bundle small; the types come from the generated OpenAPI schema.
+import { noteParam } from '../lib/text';
+import { actorHeaders } from './actor';
 import { askForToken, storedToken, storeToken } from './auth';
 import { ApiError, errorFromResponse } from './errors';
 import type {
+  ChangeOut,
+  ChangePage,
   Health,
   ImportMode,
   ImportReport,
+  ImportUndone,
   InventoryRow,
   LevelBody,
   Product,
@@ -53,14 +58,15 @@ async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
 }
 
 /**
- * Sends a request that changes data, with the session's token when there is
- * one. A 401 asks the person for the token (again, saying why, when the one
+ * Sends a request that changes data, with the person's name for the change
+ * history (X-Stockline-Actor) and the session's token when there is one. A 401 asks the person for the token (again, saying why, when the one
  * sent was refused) and retries; cancelling fails the write with the 401.
  */
 async function write(path: string, init: RequestInit & { headers?: Record<string, string> }): Promise<Response> {
   for (;;) {
     const token = storedToken();
-    const headers = { ...init.headers, ...(token ? { Authorization: `Bearer ${token}` } : {}) };
+    const auth: Record<string, string> = token ? { Authorization: `Bearer ${token}` } : {};
+    const headers = { ...init.headers, ...actorHeaders(), ...auth };
     try {
       return await send(path, { ...init, headers });
     } catch (err) {
@@ -147,38 +153,93 @@ export interface SetLevelResult {
   etag: string | null;
 }
 
-/** Sets a level; with `expected`, only over that record (or only as a new one). */
+type RecordPath = '/api/products/{product_id}/inventory/{date}';
+const recordPath = (productId: number, date: string) => `/api/products/${enc(productId)}/inventory/${enc(date)}`;
+
+/** The `?note=` of a write: why it was made, kept with it in the change history. */
+function noteQuery(note: string | null | undefined): string {
+  const query: QueryOf<RecordPath, 'put'> = { note: noteParam(note) };
+  return queryString({ ...query });
+}
+
+/**
+ * Sets a level; with `expected`, only over that record (or only as a new one).
+ * `note` says why, for the change history.
+ */
 export async function setLevel(
   productId: number,
   date: string,
   level: number,
   expected?: Expected,
+  note?: string | null,
 ): Promise<SetLevelResult> {
   const body: LevelBody = { inventory_level: level };
   const headers = expected === undefined ? {} : preconditionHeaders(expected);
-  const response = await sendJson(`/api/products/${enc(productId)}/inventory/${enc(date)}`, 'PUT', body, headers);
+  const response = await sendJson(`${recordPath(productId, date)}${noteQuery(note)}`, 'PUT', body, headers);
   const row = (await response.json()) as InventoryRow;
   return { row, created: response.status === 201, etag: response.headers.get('ETag') };
 }
 
-export async function deleteLevel(productId: number, date: string, etag?: string): Promise<void> {
+export async function deleteLevel(productId: number, date: string, etag?: string, note?: string | null): Promise<void> {
   const headers = etag === undefined ? {} : preconditionHeaders(etag);
-  await write(`/api/products/${enc(productId)}/inventory/${enc(date)}`, { method: 'DELETE', headers });
+  await write(`${recordPath(productId, date)}${noteQuery(note)}`, { method: 'DELETE', headers });
 }
 
 export interface ImportOptions {
   mode: ImportMode;
   dryRun: boolean;
+  /** Why, for the change history. */
+  note?: string | null;
 }
 
 export async function importCsv(csv: Blob | string, options: ImportOptions): Promise<ImportReport> {
-  const query: QueryOf<'/api/inventory/import', 'post'> = { mode: options.mode, dry_run: options.dryRun };
+  const query: QueryOf<'/api/inventory/import', 'post'> = {
+    mode: options.mode,
+    dry_run: options.dryRun,
+    note: noteParam(options.note),
+  };
   const response = await write(`/api/inventory/import${queryString({ ...query })}`, {
     method: 'POST',
     body: csv,
     headers: { 'Content-Type': 'text/csv' },
   });
   return (await response.json()) as ImportReport;
+}
+
+export interface ChangesQuery {
+  productIds: readonly number[];
+  start?: string | null;
+  end?: string | null;
+  limit?: number;
+  /** The `next_cursor` of the page before: entries older than it. */
+  cursor?: number | null;
+}
+
+/** A page of the change history of those products, newest first. */
+export function getChanges(q: ChangesQuery, signal?: AbortSignal): Promise<ChangePage> {
+  const query: QueryOf<'/api/changes', 'get'> = {
+    product_id: [...q.productIds],
+    start: q.start ?? undefined,
+    end: q.end ?? undefined,
+    limit: q.limit,
+    cursor: q.cursor ?? undefined,
+  };
+  return getJson(`/api/changes${queryString({ ...query })}`, signal);
+}
+
+/**
+ * Takes one change back: the record gets the level it had before, as a new
+ * entry (answered). A 409 ApiError, with `blocked`, when the record changed since.
+ */
+export async function undoChange(changeId: number, note?: string | null): Promise<ChangeOut> {
+  const response = await write(`/api/changes/${enc(changeId)}/undo${noteQuery(note)}`, { method: 'POST' });
+  return (await response.json()) as ChangeOut;
+}
+
+/** Takes a whole import back, all or nothing; a 409 ApiError when any of its records changed since. */
+export async function undoImport(importId: string, note?: string | null): Promise<ImportUndone> {
+  const response = await write(`/api/imports/${enc(importId)}/undo${noteQuery(note)}`, { method: 'POST' });
+  return (await response.json()) as ImportUndone;
 }
 
 /** A link the browser can follow to download the selection as the brief's CSV. */

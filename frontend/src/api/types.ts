@@ -39,6 +39,16 @@ export type ImportReport = ResponseOf<'/api/inventory/import', 'post', 200>;
 export type ImportMode = NonNullable<QueryOf<'/api/inventory/import', 'post'>['mode']>;
 export type Health = ResponseOf<'/api/health', 'get', 200>;
 
+/** One page of the change history, newest first; `next_cursor` asks for the older ones. */
+export type ChangePage = ResponseOf<'/api/changes', 'get', 200>;
+/** One entry of the change history: who changed which record when, from what to what, and why. */
+export type ChangeOut = ChangePage['items'][number];
+export type ChangeCause = ChangeOut['cause'];
+export type ImportUndone = ResponseOf<'/api/imports/{import_id}/undo', 'post', 200>;
+/** The 409 answer to an undo: the records that changed since, with their levels now. */
+export type UndoConflictBody = ProblemResponseOf<'/api/changes/{change_id}/undo', 'post', 409>;
+export type UndoBlocker = NonNullable<UndoConflictBody['blocked']>[number];
+
 /** One bad line of an import, as listed in the 422 problem details. */
 export interface ImportLineError {
   line: number;

@@ -5,6 +5,7 @@ import type { ProductRef } from '../api/types';
 import { isIsoDate, isoToDmy } from '../lib/dates';
 import { checkLevel } from '../lib/level';
 import { productLabel } from '../lib/series';
+import { MAX_NOTE_LENGTH } from '../lib/text';
 import { useAddRecord, type AddConflict } from '../state/useAddRecord';
 import { Feedback } from './Feedback';
 
@@ -57,6 +58,7 @@ export function AddRecordForm({ products, onAdded }: Props) {
   const [productId, setProductId] = useState<number | null>(null);
   const [date, setDate] = useState('');
   const [level, setLevelText] = useState('');
+  const [note, setNote] = useState('');
   const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
   const { busy, feedback, conflict, add, replace, dismiss } = useAddRecord(onAdded);
   const id = useId();
@@ -75,7 +77,8 @@ export function AddRecordForm({ products, onAdded }: Props) {
     };
     setFieldErrors(errors);
     if (!levelCheck.ok || errors.date) return;
-    if (await add(product, date, levelCheck.value)) setLevelText('');
+    // The note stays, like the date: several records are often added for one reason.
+    if (await add(product, date, levelCheck.value, note)) setLevelText('');
   }
 
   async function replaceExisting() {
@@ -128,6 +131,16 @@ export function AddRecordForm({ products, onAdded }: Props) {
             aria-describedby={fieldErrors.level ? `${id}-level-error` : undefined}
           />
           <FieldError id={`${id}-level-error`} message={fieldErrors.level} />
+        </div>
+        <div className="field note-field">
+          <label htmlFor={`${id}-note`}>Note (optional)</label>
+          <input
+            id={`${id}-note`}
+            value={note}
+            maxLength={MAX_NOTE_LENGTH}
+            placeholder="Why, for the history"
+            onChange={(e) => setNote(e.target.value)}
+          />
         </div>
         <button type="submit" disabled={busy}>
           {busy ? 'Adding…' : 'Add record'}

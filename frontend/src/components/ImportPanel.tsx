@@ -1,7 +1,8 @@
 // CSV import: choose a file, read the dry-run report (or the bad lines), then
 // commit. Replace mode is destructive, so it says so before anything is sent.
-import { useId, useRef } from 'react';
+import { useId, useRef, useState } from 'react';
 import type { ImportMode, ImportReport } from '../api/types';
+import { MAX_NOTE_LENGTH } from '../lib/text';
 import { useImport } from '../state/useImport';
 
 const MAX_LISTED_ERRORS = 200;
@@ -23,9 +24,11 @@ function ReportSummary({ report }: { report: ImportReport }) {
 
 export function ImportPanel({ onImported }: { onImported: () => void }) {
   const fileInput = useRef<HTMLInputElement>(null);
+  const [note, setNote] = useState('');
   const { state, check, commit } = useImport(() => {
     // The file is imported; clear the picker so it cannot be committed twice.
     if (fileInput.current) fileInput.current.value = '';
+    setNote('');
     onImported();
   });
   const id = useId();
@@ -66,6 +69,17 @@ export function ImportPanel({ onImported }: { onImported: () => void }) {
             Replace everything
           </label>
         </fieldset>
+        <div className="field note-field">
+          <label htmlFor={`${id}-note`}>Note for the import (optional)</label>
+          <input
+            id={`${id}-note`}
+            value={note}
+            maxLength={MAX_NOTE_LENGTH}
+            placeholder="Why, for the history"
+            disabled={busy}
+            onChange={(e) => setNote(e.target.value)}
+          />
+        </div>
       </div>
       {mode === 'replace' && (
         <p className="warning" role="note">
@@ -79,7 +93,7 @@ export function ImportPanel({ onImported }: { onImported: () => void }) {
             <strong>{file?.name}</strong> is valid. Importing it would do this:
           </p>
           <ReportSummary report={report} />
-          <button type="button" className={mode === 'replace' ? 'danger' : 'primary'} onClick={() => void commit()}>
+          <button type="button" className={mode === 'replace' ? 'danger' : 'primary'} onClick={() => void commit(note)}>
             {mode === 'replace' ? 'Commit import (replace everything)' : 'Commit import'}
           </button>
         </div>
@@ -89,6 +103,7 @@ export function ImportPanel({ onImported }: { onImported: () => void }) {
         <div className="feedback success" role="status">
           <p>Import done.</p>
           <ReportSummary report={report} />
+          {report.import_id && <p>It is in the history of the products it touched, where it can be undone.</p>}
         </div>
       )}
       {phase === 'invalid' && (

@@ -15,6 +15,8 @@ export interface AddConflict {
   date: string;
   level: number;
   current: StoredRecord;
+  /** The note the person gave, sent again with the replacement. */
+  note: string;
 }
 
 export function useAddRecord(onAdded: () => void) {
@@ -24,19 +26,19 @@ export function useAddRecord(onAdded: () => void) {
 
   /** Resolves true when the level was written. */
   const write = useCallback(
-    async (product: ProductRef, date: string, level: number, expected: Expected): Promise<boolean> => {
+    async (product: ProductRef, date: string, level: number, expected: Expected, note: string): Promise<boolean> => {
       setBusy(true);
       setFeedback(null);
       setConflict(null);
       try {
-        const { created } = await setLevel(product.product_id, date, level, expected);
+        const { created } = await setLevel(product.product_id, date, level, expected, note);
         const verb = created ? 'Added' : 'Replaced the level with';
         setFeedback({ kind: 'success', text: `${verb} ${level} for ${productLabel(product)} on ${isoToDmy(date)}.` });
         onAdded();
         return true;
       } catch (err) {
         const current = err instanceof ApiError && err.status === 412 ? err.current : null;
-        if (current) setConflict({ product, date, level, current });
+        if (current) setConflict({ product, date, level, current, note });
         else setFeedback({ kind: 'error', text: err instanceof ApiError ? err.detail : String(err) });
         return false;
       } finally {
@@ -47,13 +49,17 @@ export function useAddRecord(onAdded: () => void) {
   );
 
   const add = useCallback(
-    (product: ProductRef, date: string, level: number) => write(product, date, level, null),
+    (product: ProductRef, date: string, level: number, note = '') => write(product, date, level, null, note),
     [write],
   );
 
   /** Writes the form's level over the one found (or adds it, if that one is gone now). */
   const replace = useCallback(
-    () => (conflict ? write(conflict.product, conflict.date, conflict.level, conflict.current.etag) : Promise.resolve(false)),
+    () => {
+      if (!conflict) return Promise.resolve(false);
+      const { product, date, level, current, note } = conflict;
+      return write(product, date, level, current.etag, note);
+    },
     [conflict, write],
   );
 

@@ -1,5 +1,6 @@
 // Import in two steps: a dry run whose report (or list of bad lines) the user
-// reads first, then the real import of the very same file and mode.
+// reads first, then the real import of the very same file and mode, with the
+// person's note for the change history.
 import { useCallback, useRef, useState } from 'react';
 import { ApiError, importCsv } from '../api/client';
 import type { ImportLineError, ImportMode, ImportReport } from '../api/types';
@@ -47,13 +48,13 @@ export function useImport(onImported: () => void) {
     }
   }, []);
 
-  const commit = useCallback(async () => {
+  const commit = useCallback(async (note = '') => {
     const { file, mode } = state;
     if (!file || state.phase !== 'checked') return;
     const current = ++attempt.current;
     setState((s) => ({ ...s, phase: 'committing', message: null }));
     try {
-      const report = await importCsv(file, { mode, dryRun: false });
+      const report = await importCsv(file, { mode, dryRun: false, note });
       if (current !== attempt.current) return;
       setState({ ...INITIAL, mode, phase: 'committed', report });
       onImported();

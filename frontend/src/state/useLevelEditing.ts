@@ -4,7 +4,8 @@
 // changed meanwhile (412) shows what is stored now and waits for the person to
 // choose: overwrite it with theirs, or keep the stored one. A record refused
 // for another reason keeps the typed value and the server's message. Nothing
-// typed is silently lost.
+// typed is silently lost. An optional note (why) goes with every write of the
+// edit into the change history.
 import { useCallback, useMemo, useState } from 'react';
 import { ApiError, setLevel } from '../api/client';
 import type { InventoryRow } from '../api/types';
@@ -32,6 +33,9 @@ export interface LevelEditing {
   /** Per record: it changed since the person saw it; they choose what stays. */
   conflicts: ReadonlyMap<string, LevelConflict>;
   feedback: Feedback | null;
+  /** Why these changes are made; kept with each in the change history. */
+  note: string;
+  setNote: (note: string) => void;
   start: () => void;
   change: (key: string, text: string) => void;
   cancel: () => void;
@@ -64,6 +68,7 @@ export function useLevelEditing(rows: readonly InventoryRow[], onSaved: () => vo
   const [errors, setErrors] = useState<ReadonlyMap<string, string>>(EMPTY);
   const [conflicts, setConflicts] = useState<ReadonlyMap<string, LevelConflict>>(EMPTY);
   const [feedback, setFeedback] = useState<Feedback | null>(null);
+  const [note, setNote] = useState('');
   const byKey = useMemo(() => new Map(rows.map((r) => [rowKey(r), r])), [rows]);
 
   const reset = useCallback((stillEditing: boolean) => {
@@ -73,6 +78,7 @@ export function useLevelEditing(rows: readonly InventoryRow[], onSaved: () => vo
     setErrors(EMPTY);
     setConflicts(EMPTY);
     setFeedback(null);
+    setNote('');
   }, []);
   const start = useCallback(() => reset(true), [reset]);
   const cancel = useCallback(() => reset(false), [reset]);
@@ -93,7 +99,10 @@ export function useLevelEditing(rows: readonly InventoryRow[], onSaved: () => vo
     setSeen((s) => without(s, key));
     setErrors((e) => without(e, key));
     setConflicts((c) => without(c, key));
-    if ([...drafts.keys()].every((k) => k === key)) setEditing(false);
+    if ([...drafts.keys()].every((k) => k === key)) {
+      setEditing(false);
+      setNote('');
+    }
   }, [drafts]);
 
   const save = useCallback(async () => {
@@ -113,7 +122,7 @@ export function useLevelEditing(rows: readonly InventoryRow[], onSaved: () => vo
       return;
     }
     setSaving(true);
-    const tasks = changes.map((c) => () => setLevel(c.row.product_id, c.row.date, c.level, c.expected));
+    const tasks = changes.map((c) => () => setLevel(c.row.product_id, c.row.date, c.level, c.expected, note));
     const sorted = sortResults(changes, await runLimited(tasks, PARALLEL_SAVES));
     const { failed, conflicts: found, saved } = sorted;
     const pending = (key: string) => failed.has(key) || found.has(key) || conflicts.has(key);
@@ -124,7 +133,10 @@ export function useLevelEditing(rows: readonly InventoryRow[], onSaved: () => vo
     setSeen((s) => only(s, pending));
     if (failed.size === 0 && found.size === 0) {
       // Rows still waiting for a choice from an earlier save keep edit mode open.
-      if (conflicts.size === 0) setEditing(false);
+      if (conflicts.size === 0) {
+        setEditing(false);
+        setNote('');
+      }
       const waiting = conflicts.size > 0 ? ' The marked rows still need a choice.' : '';
       setFeedback({ kind: 'success', text: `Saved ${plural(saved, 'change')}.${waiting}` });
     } else {
@@ -132,7 +144,7 @@ export function useLevelEditing(rows: readonly InventoryRow[], onSaved: () => vo
     }
     // A conflict reloads too: the chart and the other rows show what is stored now.
     if (saved > 0 || found.size > 0) onSaved();
-  }, [drafts, seen, byKey, conflicts, cancel, onSaved]);
+  }, [drafts, seen, byKey, conflicts, cancel, onSaved, note]);
 
   const overwrite = useCallback(
     async (key: string) => {
@@ -147,7 +159,7 @@ export function useLevelEditing(rows: readonly InventoryRow[], onSaved: () => vo
       const where = `${row.product_name} on ${isoToDmy(row.date)}`;
       setSaving(true);
       try {
-        await setLevel(row.product_id, row.date, check.value, current.etag);
+        await setLevel(row.product_id, row.date, check.value, current.etag, note);
         settle(key);
         setFeedback({ kind: 'success', text: `Saved ${check.value} for ${where}.` });
         onSaved();
@@ -164,7 +176,7 @@ export function useLevelEditing(rows: readonly InventoryRow[], onSaved: () => vo
         setSaving(false);
       }
     },
-    [conflicts, drafts, settle, onSaved],
+    [conflicts, drafts, settle, onSaved, note],
   );
 
   const keepTheirs = useCallback(
@@ -183,5 +195,20 @@ export function useLevelEditing(rows: readonly InventoryRow[], onSaved: () => vo
     [conflicts, settle, onSaved],
   );
 
-  return { editing, saving, drafts, errors, conflicts, feedback, start, change, cancel, save, overwrite, keepTheirs };
+  return {
+    editing,
+    saving,
+    drafts,
+    errors,
+    conflicts,
+    feedback,
+    note,
+    setNote,
+    start,
+    change,
+    cancel,
+    save,
+    overwrite,
+    keepTheirs,
+  };
 }

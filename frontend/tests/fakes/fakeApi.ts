@@ -1,7 +1,8 @@
 // A hand-written fake of the Stockline REST API behind `fetch`: the unit tests
 // talk to it exactly as the app talks to the server, and can read what was sent.
 import { vi } from 'vitest';
-import type { ImportLineError, InventoryRow, Product } from '../../src/api/types';
+import type { ChangeOut, ImportLineError, InventoryRow, Product } from '../../src/api/types';
+import { changeRoutes } from './fakeChanges';
 
 export interface SentRequest {
   method: string;
@@ -22,6 +23,12 @@ export interface FakeApi {
   requestsTo: (method: string, path: string) => SentRequest[];
   /** When set, writes without `Authorization: Bearer <token>` get 401, as with STOCKLINE_API_TOKEN. */
   token: string | null;
+  /** The change history, oldest first; every PUT and undo adds to it, tests may add more. */
+  changes: ChangeOut[];
+  /** When set, the history cannot be read: GET /api/changes answers 503 with this detail. */
+  changesDown: string | null;
+  /** Adds an entry to the history as a write would (actor and note as the server decodes them). */
+  record: (entry: Omit<ChangeOut, 'change_id' | 'at'>) => ChangeOut;
 }
 
 const UNAUTHORIZED = 'this server needs `Authorization: Bearer <token>` to change data';
@@ -40,11 +47,11 @@ function refusal(headers: Headers, level: number | undefined): Response | null {
   return problem(412, detail, { current_level: level ?? null, current_etag: tag });
 }
 
-function json(body: unknown, status = 200): Response {
+export function json(body: unknown, status = 200): Response {
   return new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
 }
 
-function problem(status: number, detail: string, extra: object = {}): Response {
+export function problem(status: number, detail: string, extra: object = {}): Response {
   const body = { type: 'about:blank', title: 'Error', status, detail, ...extra };
   return new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/problem+json' } });
 }
@@ -59,6 +66,12 @@ function readBlob(blob: Blob): Promise<string> {
   });
 }
 
+/** Who and why, as the server reads them from a write: the percent-encoded header and `?note=`. */
+export function authorOf(headers: Headers, query: URLSearchParams) {
+  const actor = headers.get('X-Stockline-Actor');
+  return { actor: actor ? decodeURIComponent(actor) : 'anonymous', note: query.get('note') };
+}
+
 export function installFakeApi(products: Record<number, string>, records: [number, string, number][] = []): FakeApi {
   const api: FakeApi = {
     products: new Map(Object.entries(products).map(([id, name]) => [Number(id), name])),
@@ -68,6 +81,14 @@ export function installFakeApi(products: Record<number, string>, records: [numbe
     failPut: (id, date, status, detail) => failures.set(`${id}|${date}`, { status, detail }),
     requestsTo: (method, path) => api.requests.filter((r) => r.method === method && r.url.pathname === path),
     token: null,
+    changes: [],
+    changesDown: null,
+    record: (entry) => {
+      const last = api.changes[api.changes.length - 1];
+      const change = { ...entry, change_id: (last?.change_id ?? 0) + 1, at: new Date(Date.UTC(2025, 5, 1, 12, api.changes.length)).toISOString() };
+      api.changes.push(change);
+      return change;
+    },
   };
   const failures = new Map<string, { status: number; detail: string }>();
 
@@ -130,8 +151,18 @@ export function installFakeApi(products: Record<number, string>, records: [numbe
       if (refused) return refused;
       const level = (body as { inventory_level: number }).inventory_level;
       const existed = api.records.has(key);
-      api.records.set(key, level);
       const id = Number(m[1]);
+      api.record({
+        ...authorOf(headers, q),
+        product_id: id,
+        date: m[2]!,
+        previous_level: api.records.get(key) ?? null,
+        new_level: level,
+        cause: 'edit',
+        import_id: null,
+        undoes: null,
+      });
+      api.records.set(key, level);
       const row = { product_id: id, product_name: api.products.get(id), date: m[2], inventory_level: level };
       const response = json(row, existed ? 200 : 201);
       response.headers.set('ETag', etagOf(level)!);
@@ -145,7 +176,7 @@ export function installFakeApi(products: Record<number, string>, records: [numbe
       const dryRun = q.get('dry_run') === 'true';
       return json({ mode: q.get('mode'), dry_run: dryRun, rows, products_created: 1, products_removed: 0, records_written: rows });
     }
-    return problem(404, `No route for ${method} ${p}`);
+    return changeRoutes(api, method, url, headers) ?? problem(404, `No route for ${method} ${p}`);
   }
 
   vi.stubGlobal('fetch', async (input: RequestInfo | URL, init: RequestInit = {}) => {

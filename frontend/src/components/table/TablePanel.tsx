@@ -1,5 +1,7 @@
-// The table section: its edit toolbar, feedback after a save, and the table.
+// The table section: its edit toolbar (with an optional note for the change
+// history), feedback after a save, and the table.
 import type { InventoryRow } from '../../api/types';
+import { MAX_NOTE_LENGTH } from '../../lib/text';
 import type { LoadStatus } from '../../state/useInventory';
 import type { LevelEditing } from '../../state/useLevelEditing';
 import { Feedback } from '../Feedback';
@@ -27,6 +29,16 @@ export function TablePanel({ hasSelection, rows, status, editor }: Props) {
               <button type="button" onClick={editor.cancel} disabled={editor.saving}>
                 Cancel
               </button>
+              <label className="note-field">
+                Note for this save (optional)
+                <input
+                  value={editor.note}
+                  maxLength={MAX_NOTE_LENGTH}
+                  placeholder="Why, for the history"
+                  disabled={editor.saving}
+                  onChange={(e) => editor.setNote(e.target.value)}
+                />
+              </label>
               <span className="hint">{changed ? `${changed} edited` : 'Change any level, then Save.'}</span>
             </>
           ) : (
