@@ -13,11 +13,10 @@ from domain.changes import (
     Cause,
     Change,
     ChangeQuery,
-    LevelChange,
     Origin,
 )
 from domain.errors import Blocked, ChangeNotFound, ImportNotFound, InvalidValue, UndoConflict
-from domain.model import InventoryRecord, check_product_id
+from domain.model import RecordValues, check_product_id
 from domain.ports import UnitOfWork
 
 WRITE_BATCH = 10_000
@@ -64,7 +63,7 @@ async def undo_change(uow: UnitOfWork, change_id: int, author: Author = SOMEONE)
         current = await _current_levels(uow, {key: change.after})
         await _restore(uow, {key: change.before})
         origin = Origin.now(author, Cause.UNDO)
-        undo = LevelChange(*key, current[key], change.before, change.id)
+        undo = (*key, current[key], change.before, change.id)
         last_id = await uow.changes.record(origin, [undo])
         await uow.commit()
     return Change(last_id, *undo, origin)
@@ -93,7 +92,7 @@ async def undo_import(uow: UnitOfWork, import_id: str, author: Author = SOMEONE)
         last_id = 0
         for start in range(0, len(keys), WRITE_BATCH):
             batch = [
-                LevelChange(*key, last[key].after, targets[key], last[key].id)
+                (*key, last[key].after, targets[key], last[key].id)
                 for key in keys[start : start + WRITE_BATCH]
             ]
             last_id = await uow.changes.record(origin, batch)
@@ -135,10 +134,8 @@ async def _restore(uow: UnitOfWork, targets: dict[tuple[int, dt.date], int | Non
     for start in range(0, len(keys), WRITE_BATCH):
         batch = keys[start : start + WRITE_BATCH]
         removed = [key for key in batch if targets[key] is None]
-        kept = [
-            InventoryRecord.parsed(*key, level)
-            for key in batch
-            if (level := targets[key]) is not None
+        kept: list[RecordValues] = [
+            (*key, level) for key in batch if (level := targets[key]) is not None
         ]
         if removed:
             await uow.inventory.remove_many(removed)

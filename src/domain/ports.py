@@ -9,7 +9,14 @@ from types import TracebackType
 from typing import Protocol, Self, runtime_checkable
 
 from domain.changes import Change, ChangeQuery, LevelChange, Origin
-from domain.model import HistoryRow, InventoryRecord, Page, Product, ProductSummary
+from domain.model import (
+    HistoryRow,
+    InventoryRecord,
+    Page,
+    Product,
+    ProductSummary,
+    RecordValues,
+)
 
 
 class ProductRepository(Protocol):
@@ -70,7 +77,7 @@ class InventoryRepository(Protocol):
         """Create or replace the record of its product and date; True when it is new."""
 
     @abstractmethod
-    async def put_many(self, records: Sequence[InventoryRecord]) -> None:
+    async def put_many(self, records: Sequence[RecordValues]) -> None:
         """Create or replace many records at once (products must exist)."""
 
     @abstractmethod

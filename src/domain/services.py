@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 
-from domain.changes import SOMEONE, Author, Cause, LevelChange, Origin
+from domain.changes import SOMEONE, Author, Cause, Origin
 from domain.errors import (
     InvalidValue,
     ProductChanged,
@@ -74,7 +74,7 @@ async def delete_product(
         records = await uow.inventory.history([product_id], None, None)
         await uow.products.remove(product_id)
         if records:
-            removed = [LevelChange(product_id, row.date, row.level, None) for row in records]
+            removed = [(product_id, row.date, row.level, None, None) for row in records]
             await uow.changes.record(Origin.now(author, Cause.PRODUCT_DELETION), removed)
         await uow.commit()
 
@@ -117,7 +117,7 @@ async def set_level(
         current = await _unchanged_record(uow, product_id, date, check)
         created = await uow.inventory.put(record)
         before = None if current is None else current.level
-        change = LevelChange(product_id, date, before, level)
+        change = (product_id, date, before, level, None)
         await uow.changes.record(Origin.now(author, Cause.EDIT), [change])
         await uow.commit()
     return HistoryRow(product.id, product.name, date, level), created
@@ -144,7 +144,7 @@ async def delete_level(
         current = await _unchanged_record(uow, product_id, date, check)
         if current is None or not await uow.inventory.remove(product_id, date):
             raise RecordNotFound(product_id, date)
-        change = LevelChange(product_id, date, current.level, None)
+        change = (product_id, date, current.level, None, None)
         await uow.changes.record(Origin.now(author, Cause.EDIT), [change])
         await uow.commit()
 

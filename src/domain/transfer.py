@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from domain import flat_rows
-from domain.changes import SOMEONE, Author, Cause, LevelChange, Origin, new_import_id
+from domain.changes import SOMEONE, Author, Cause, Origin, new_import_id
 from domain.errors import InvalidRows, InvalidValue, LineError, ProductNotFound
 from domain.flat_rows import FlatRow
-from domain.model import HistoryRow, InventoryRecord, Product, name_key
+from domain.model import HistoryRow, Product, RecordValues, name_key
 from domain.ports import UnitOfWork
 
 BATCH_ROWS = 10_000
@@ -114,7 +114,12 @@ async def import_rows(
             raise InvalidRows(errors)
         names = {row.product_id: row.product_name for row in rows}
         created = [Product(pid, name) for pid, name in names.items() if pid not in kept]
-        dated = [row for row in rows if row.date is not None and row.level is not None]
+        # Plain (product id, date, level) tuples: the shape the stores take, cheap to make.
+        dated: list[RecordValues] = [
+            (row.product_id, row.date, row.level)
+            for row in rows
+            if row.date is not None and row.level is not None
+        ]
         removed = len(stored.keys() - names.keys()) if mode is ImportMode.REPLACE else 0
         if dry_run:
             return ImportReport(mode, dry_run, len(rows), len(created), removed, len(dated))
@@ -126,23 +131,17 @@ async def import_rows(
         for product in sorted(created, key=lambda product: product.id):
             await uow.products.add(product)
         for start in range(0, len(dated), BATCH_ROWS):
-            # Made a batch at a time: a million records at once would hold 100 MB for nothing.
             batch = dated[start : start + BATCH_ROWS]
             before = await _levels_before(uow, batch, kept)
-            await uow.inventory.put_many(
-                [InventoryRecord.parsed(row.product_id, row.date, row.level) for row in batch]  # type: ignore[arg-type]
-            )
+            await uow.inventory.put_many(batch)
             await uow.changes.record(
                 origin,
                 [
-                    LevelChange(
-                        row.product_id,
-                        row.date,  # type: ignore[arg-type]
-                        before.get((row.product_id, row.date)),  # type: ignore[arg-type]
-                        row.level,
-                    )
-                    for row in batch
-                ],
+                    (product_id, date, before.get((product_id, date)), level, None)
+                    for product_id, date, level in batch
+                ]
+                if before
+                else [(product_id, date, None, level, None) for product_id, date, level in batch],
             )
             if on_progress is not None:
                 on_progress(min(start + BATCH_ROWS, len(dated)), len(dated))
@@ -151,14 +150,14 @@ async def import_rows(
 
 
 async def _levels_before(
-    uow: UnitOfWork, batch: Sequence[FlatRow], existing: dict[int, Product]
+    uow: UnitOfWork, batch: Sequence[RecordValues], existing: dict[int, Product]
 ) -> dict[tuple[int, dt.date], int]:
     """The stored levels a batch is about to replace. Only products that existed before the
     import can have any, so an import into an empty store reads nothing."""
-    ids = sorted({row.product_id for row in batch if row.product_id in existing})
+    ids = sorted({record[0] for record in batch if record[0] in existing})
     if not ids:
         return {}
-    dates = [row.date for row in batch if row.date is not None]
+    dates = [record[1] for record in batch]
     rows = await uow.inventory.history(ids, min(dates), max(dates))
     return {(row.product_id, row.date): row.level for row in rows}
 
@@ -174,7 +173,7 @@ async def _record_removal_of_everything(
         )
         if rows:
             await uow.changes.record(
-                origin, [LevelChange(row.product_id, row.date, row.level, None) for row in rows]
+                origin, [(row.product_id, row.date, row.level, None, None) for row in rows]
             )
 
 

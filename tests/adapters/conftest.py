@@ -53,7 +53,9 @@ async def emptied_postgres(request: pytest.FixtureRequest) -> AsyncIterator[str]
     engine = create_async_engine(database_url(url), poolclass=pool.NullPool)
     try:
         async with engine.begin() as connection:
-            await connection.exec_driver_sql("TRUNCATE inventory_records, products")
+            await connection.exec_driver_sql(
+                "TRUNCATE inventory_records, products, changes RESTART IDENTITY"
+            )
     finally:
         await engine.dispose()
     yield url

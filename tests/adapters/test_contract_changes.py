@@ -8,7 +8,7 @@ import pytest
 
 from adapters.storage import Storage
 from domain import history, services, transfer
-from domain.changes import Author, Cause, Change, ChangeQuery, LevelChange, Origin
+from domain.changes import Author, Cause, Change, ChangeQuery, Origin
 from domain.errors import UndoConflict
 from domain.flat_rows import FlatRow
 from domain.model import HistoryRow, InventoryRecord, Product
@@ -44,7 +44,7 @@ async def levels(storage: Storage) -> dict[tuple[int, dt.date], int]:
 
 async def test_an_entry_is_read_back_exactly(storage: Storage) -> None:
     async with storage.unit_of_work() as uow:
-        last = await uow.changes.record(EDIT, [LevelChange(7, DAY, None, 5)])
+        last = await uow.changes.record(EDIT, [(7, DAY, None, 5, None)])
         await uow.commit()
     async with storage.unit_of_work() as uow:
         entry = await uow.changes.get(last)
@@ -54,9 +54,9 @@ async def test_an_entry_is_read_back_exactly(storage: Storage) -> None:
 
 async def test_ids_grow_and_find_lists_newest_first(storage: Storage) -> None:
     async with storage.unit_of_work() as uow:
-        first = await uow.changes.record(EDIT, [LevelChange(1, DAY, None, 1)])
+        first = await uow.changes.record(EDIT, [(1, DAY, None, 1, None)])
         second = await uow.changes.record(
-            EDIT, [LevelChange(1, day(1), None, 2), LevelChange(2, DAY, 3, None, first)]
+            EDIT, [(1, day(1), None, 2, None), (2, DAY, 3, None, first)]
         )
         await uow.commit()
     found = await everything(storage)
@@ -74,7 +74,7 @@ async def test_leaving_without_commit_drops_the_entries_with_the_change(storage:
     await with_products(storage, 1)
     async with storage.unit_of_work() as uow:
         await uow.inventory.put(InventoryRecord(1, DAY, 5))
-        await uow.changes.record(EDIT, [LevelChange(1, DAY, None, 5)])
+        await uow.changes.record(EDIT, [(1, DAY, None, 5, None)])
     assert await everything(storage) == []
     assert await levels(storage) == {}
     await services.set_level(storage.unit_of_work(), 1, DAY, 6, author=ALICE)
@@ -92,7 +92,7 @@ async def test_find_applies_every_filter_and_the_cursor(storage: Storage) -> Non
     async with storage.unit_of_work() as uow:
         for offset in range(6):
             origin = bob if offset % 2 else EDIT
-            await uow.changes.record(origin, [LevelChange(1 + offset % 3, day(offset), None, 1)])
+            await uow.changes.record(origin, [(1 + offset % 3, day(offset), None, 1, None)])
         await uow.commit()
     everyone = await everything(storage)
     queries = [
@@ -114,9 +114,9 @@ async def test_of_import_lists_only_that_imports_entries_oldest_first(storage: S
     one = Origin(AT, "importer", Cause.IMPORT, None, "abc123")
     other = Origin(AT, "importer", Cause.IMPORT, None, "def456")
     async with storage.unit_of_work() as uow:
-        await uow.changes.record(one, [LevelChange(1, DAY, None, 1), LevelChange(1, day(1), 4, 2)])
-        await uow.changes.record(other, [LevelChange(1, DAY, 1, 3)])
-        await uow.changes.record(one, [LevelChange(2, DAY, None, 3)])
+        await uow.changes.record(one, [(1, DAY, None, 1, None), (1, day(1), 4, 2, None)])
+        await uow.changes.record(other, [(1, DAY, 1, 3, None)])
+        await uow.changes.record(one, [(2, DAY, None, 3, None)])
         await uow.commit()
     async with storage.unit_of_work() as uow:
         found = await uow.changes.of_import("abc123")
@@ -132,9 +132,7 @@ async def test_of_import_lists_only_that_imports_entries_oldest_first(storage: S
 async def test_remove_many_skips_absent_records(storage: Storage) -> None:
     await with_products(storage, 2)
     async with storage.unit_of_work() as uow:
-        await uow.inventory.put_many(
-            [InventoryRecord(1, DAY, 1), InventoryRecord(1, day(1), 2), InventoryRecord(2, DAY, 3)]
-        )
+        await uow.inventory.put_many([(1, DAY, 1), (1, day(1), 2), (2, DAY, 3)])
         await uow.inventory.remove_many([(1, DAY), (2, DAY), (2, day(9))])
         await uow.commit()
     assert await levels(storage) == {(1, day(1)): 2}

@@ -10,17 +10,21 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
-from sqlalchemy import pool, text
+from sqlalchemy import pool, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 
+from adapters.sql import changes, inventory
 from adapters.sql.storage import SqlStorage
+from adapters.sql.tables import changes as changes_table
 from adapters.sql.urls import database_url
 from adapters.storage import storage_from_url
+from domain.changes import Cause, ChangeQuery, Origin
 from domain.errors import DuplicateProduct, ProductNotFound, StorageUnavailable
 from domain.model import InventoryRecord, Product
 
 DAY = dt.date(2025, 3, 1)
+EDIT = Origin(dt.datetime(2026, 1, 2, 3, 4, 5, 678901, tzinfo=dt.UTC), "alice", Cause.EDIT)
 
 
 @asynccontextmanager
@@ -88,9 +92,7 @@ async def test_records_of_a_missing_product_are_refused_naming_it(sql_url: str) 
                 await uow.inventory.put(InventoryRecord(2, DAY, 1))
         with pytest.raises(ProductNotFound, match="product 3 does not exist"):
             async with storage.unit_of_work() as uow:
-                await uow.inventory.put_many(
-                    [InventoryRecord(1, DAY, 1), InventoryRecord(3, DAY, 1)]
-                )
+                await uow.inventory.put_many([(1, DAY, 1), (3, DAY, 1)])
                 await uow.commit()
         async with storage.unit_of_work() as uow:
             assert await uow.inventory.history(None, None, None) == []
@@ -176,3 +178,61 @@ def test_a_url_without_a_driver_gets_the_async_one(url: str, driver: str) -> Non
 def test_a_url_the_adapter_cannot_use_is_refused_with_advice(url: str, advice: str) -> None:
     with pytest.raises(StorageUnavailable, match=re.escape(advice)):
         storage_from_url(url)
+
+
+async def test_a_change_id_is_never_handed_out_twice(sql_url: str) -> None:
+    async with opened(sql_url) as storage:
+        async with storage.unit_of_work() as uow:
+            newest = await uow.changes.record(EDIT, [(1, DAY, None, n, None) for n in (1, 2)])
+            await uow.commit()
+        async with raw_connection(sql_url) as connection:  # as a careless cleanup would
+            await connection.execute(text(f"DELETE FROM changes WHERE id = {newest}"))
+            await connection.commit()
+        async with storage.unit_of_work() as uow:
+            assert await uow.changes.record(EDIT, [(1, DAY, 2, 3, None)]) > newest
+
+
+async def test_a_time_is_kept_to_the_microsecond_and_read_back_in_utc(sql_url: str) -> None:
+    paris = dt.timezone(dt.timedelta(hours=1))
+    origin = Origin(dt.datetime(2026, 1, 2, 4, 4, 5, 678901, tzinfo=paris), "alice", Cause.EDIT)
+    async with opened(sql_url) as storage, storage.unit_of_work() as uow:
+        change_id = await uow.changes.record(origin, [(1, DAY, None, 1, None)])
+        await uow.commit()
+        entry = await uow.changes.get(change_id)
+    assert entry is not None
+    assert (entry.origin.at, entry.origin.at.tzinfo) == (EDIT.at, dt.UTC)
+    async with raw_connection(sql_url) as connection:  # and SQLAlchemy reads it as written
+        stored = (await connection.execute(select(changes_table.c.at))).scalar_one()
+    assert stored.replace(tzinfo=stored.tzinfo or dt.UTC) == EDIT.at
+
+
+async def test_writes_and_reads_larger_than_a_batch_keep_their_order(
+    sql_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for module in (changes, inventory):
+        monkeypatch.setattr(module, "WRITE_BATCH", 2)
+    monkeypatch.setattr(changes, "READ_BATCH", 2)
+    importing = Origin(EDIT.at, "importer", Cause.IMPORT, None, "abc123")
+    dates = [DAY + dt.timedelta(days=n) for n in range(5)]
+    async with opened(sql_url) as storage, storage.unit_of_work() as uow:
+        await uow.products.add(Product(1, "Blue widget"))
+        await uow.inventory.put_many([(1, date, 1) for date in dates])
+        last_id = await uow.changes.record(importing, [(1, d, None, 1, None) for d in dates])
+        await uow.inventory.remove_many([(1, date) for date in dates[1:]])
+        found = await uow.changes.of_import("abc123")
+        assert [row.date for row in await uow.inventory.history(None, None, None)] == [DAY]
+    assert [entry.date for entry in found] == dates
+    assert found[-1].id == last_id
+    assert len({id(entry.origin) for entry in found}) == 1  # one Origin for the whole write
+
+
+async def test_values_no_column_can_hold_match_nothing_instead_of_failing(sql_url: str) -> None:
+    too_large = 2**63
+    async with opened(sql_url) as storage, storage.unit_of_work() as uow:
+        last_id = await uow.changes.record(EDIT, [(1, DAY, None, 1, None)])
+        assert await uow.changes.get(too_large) is None
+        assert await uow.changes.find(ChangeQuery(product_ids=(too_large,))) == []
+        assert await uow.changes.find(ChangeQuery(actor="al\x00ice")) == []
+        assert await uow.changes.of_import("abc\x00") == []
+        [entry] = await uow.changes.find(ChangeQuery(before_id=too_large))
+        assert entry.id == last_id

@@ -98,9 +98,9 @@ class FakeInventory(InventoryRepository):
         self.levels[key] = record.level
         return created
 
-    async def put_many(self, records: Sequence[InventoryRecord]) -> None:
+    async def put_many(self, records: Sequence[tuple[int, dt.date, int]]) -> None:
         for record in records:
-            await self.put(record)
+            await self.put(InventoryRecord(*record))
 
     async def remove(self, product_id: int, date: dt.date) -> bool:
         return self.levels.pop((product_id, date), None) is not None

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from adapters.sql.migrations import alembic_config, head_revision
 from adapters.sql.urls import database_url
 
-SCHEMA_TABLES = {"products", "inventory_records"}
+SCHEMA_TABLES = {"products", "inventory_records", "changes"}
 
 
 def revisions_oldest_first() -> list[Script]:

@@ -14,6 +14,7 @@ from domain.model import (
     Page,
     Product,
     ProductSummary,
+    RecordValues,
     name_key,
 )
 from domain.ports import ChangeRepository, InventoryRepository, ProductRepository
@@ -103,8 +104,8 @@ class MemoryInventoryRepository(InventoryRepository):
     async def put(self, record: InventoryRecord) -> bool:
         return self._index.put_level(record.product_id, record.date, record.level)
 
-    async def put_many(self, records: Sequence[InventoryRecord]) -> None:
-        self._index.put_levels((r.product_id, r.date, r.level) for r in records)
+    async def put_many(self, records: Sequence[RecordValues]) -> None:
+        self._index.put_levels(records)
 
     async def remove(self, product_id: int, date: dt.date) -> bool:
         return self._index.remove_level(product_id, date)

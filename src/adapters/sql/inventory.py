@@ -13,7 +13,7 @@ from adapters.sql.products import storable
 from adapters.sql.tables import inventory_records, products
 from adapters.sql.transaction import Transaction, unavailable
 from domain.errors import DomainError, ProductNotFound
-from domain.model import HistoryRow, InventoryRecord
+from domain.model import HistoryRow, InventoryRecord, RecordValues
 from domain.ports import InventoryRepository
 
 RECORDS = inventory_records.c
@@ -26,6 +26,11 @@ UPSERT_POSTGRESQL = (
     "INSERT INTO inventory_records (product_id, date, inventory_level) "
     "SELECT * FROM unnest($1::bigint[], $2::date[], $3::integer[]) "
     "ON CONFLICT (product_id, date) DO UPDATE SET inventory_level = EXCLUDED.inventory_level"
+)
+REMOVE_SQLITE = "DELETE FROM inventory_records WHERE product_id = ? AND date = ?"
+REMOVE_POSTGRESQL = (
+    "DELETE FROM inventory_records r USING unnest($1::bigint[], $2::date[]) AS k(product_id, day) "
+    "WHERE r.product_id = k.product_id AND r.date = k.day"
 )
 MAX_DATES_KEPT = 100_000  # ISO texts read back as dates, kept: a history repeats the same days
 _DATES: dict[str, dt.date] = {}
@@ -65,7 +70,7 @@ class SqlInventoryRepository(InventoryRepository):
         except IntegrityError:
             raise ProductNotFound(record.product_id) from None
 
-    async def put_many(self, records: Sequence[InventoryRecord]) -> None:
+    async def put_many(self, records: Sequence[RecordValues]) -> None:
         # A refused batch is undone whole on PostgreSQL (savepoint); on SQLite its rows before
         # the refused one stay in the transaction. Either way the caller rolls back on the
         # error, as the services do.
@@ -75,9 +80,11 @@ class SqlInventoryRepository(InventoryRepository):
         sql = UPSERT_POSTGRESQL if postgresql else UPSERT_SQLITE
         for start in range(0, len(records), WRITE_BATCH):
             batch = records[start : start + WRITE_BATCH]
-            rows = [
-                (r.product_id, r.date if postgresql else r.date.isoformat(), r.level) for r in batch
-            ]
+            rows = (
+                batch
+                if postgresql
+                else [(pid, day.isoformat(), level) for pid, day, level in batch]
+            )
             try:
                 async with self._tx.refusable():
                     await self._tx.write_rows(sql, rows)
@@ -89,6 +96,16 @@ class SqlInventoryRepository(InventoryRepository):
             return False
         result = await self._tx.execute(delete(inventory_records).where(_key(product_id, date)))
         return result.rowcount > 0
+
+    async def remove_many(self, keys: Sequence[tuple[int, dt.date]]) -> None:
+        # As put_many: the driver's own bulk statement, one primary-key lookup per key.
+        postgresql = self._tx.is_postgresql
+        sql = REMOVE_POSTGRESQL if postgresql else REMOVE_SQLITE
+        rows = [
+            (pid, date if postgresql else date.isoformat()) for pid, date in keys if storable(pid)
+        ]
+        for start in range(0, len(rows), WRITE_BATCH):
+            await self._tx.write_rows(sql, rows[start : start + WRITE_BATCH])
 
     async def _history(
         self, product_ids: Sequence[int] | None, start: dt.date | None, end: dt.date | None
@@ -130,10 +147,10 @@ class SqlInventoryRepository(InventoryRepository):
         return True
 
     async def _missing_product(
-        self, batch: Sequence[InventoryRecord], error: IntegrityError
+        self, batch: Sequence[RecordValues], error: IntegrityError
     ) -> DomainError:
         """The refusal explained: a product of the batch does not exist (any more)."""
-        wanted = sorted({record.product_id for record in batch})
+        wanted = sorted({record[0] for record in batch})
         found: set[int] = set()
         for chunk in _chunks(wanted):
             result = await self._tx.execute(select(products.c.id).where(products.c.id.in_(chunk)))

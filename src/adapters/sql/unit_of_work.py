@@ -7,6 +7,7 @@ from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from adapters.sql.changes import SqlChangeRepository
 from adapters.sql.inventory import SqlInventoryRepository
 from adapters.sql.products import SqlProductRepository
 from adapters.sql.transaction import Reader, StorageFailure, Transaction, unavailable
@@ -34,6 +35,7 @@ class SqlUnitOfWork(UnitOfWork):
         self._tx = Transaction(self._engine, self._reader)
         self.products = SqlProductRepository(self._tx)
         self.inventory = SqlInventoryRepository(self._tx)
+        self.changes = SqlChangeRepository(self._tx)
         return self
 
     async def __aexit__(
