@@ -8,12 +8,19 @@ import os
 import re
 from collections.abc import AsyncIterator
 from pathlib import Path
+from random import Random
 
 import pytest
 
+from adapters.csv_file import file_io, history_file, journal
 from adapters.csv_file.storage import CsvStorage
+from adapters.memory.changes import ChangeLog
+from domain import services, transfer
+from domain.changes import Author, Cause, Change, ChangeQuery, Origin
 from domain.errors import StorageUnavailable
+from domain.flat_rows import FlatRow
 from domain.model import HistoryRow, InventoryRecord, Product
+from domain.transfer import ImportMode
 
 DAY = dt.date(2025, 1, 31)
 HEADER = "product_id;product_name;date;inventory_level\n"
@@ -31,9 +38,7 @@ async def write_sample(store: CsvStorage) -> None:
     async with store.unit_of_work() as uow:
         await uow.products.add(Product(2, "Semi;colon"))
         await uow.products.add(Product(1, "Lamp"))
-        await uow.inventory.put_many(
-            [InventoryRecord(1, DAY, 4), InventoryRecord(1, dt.date(2025, 1, 2), 7)]
-        )
+        await uow.inventory.put_many([(1, DAY, 4), (1, dt.date(2025, 1, 2), 7)])
         await uow.commit()
 
 
@@ -169,7 +174,6 @@ async def test_a_crash_while_a_large_commit_is_folded_keeps_the_newest_levels(
     first = CsvStorage(tmp_path / "inventory.csv")
     await first.open()
     await write_sample(first)  # in the journal: Lamp on DAY at level 4
-    from adapters.csv_file import journal
 
     def die(path: Path, size: int) -> None:
         raise OSError(5, "simulated crash while folding")
@@ -223,3 +227,355 @@ async def test_a_bad_file_is_refused_at_start_with_its_line(
     path.write_text(HEADER + content, encoding="utf-8")
     with pytest.raises(StorageUnavailable, match=reason):
         await CsvStorage(path).open()
+
+
+# The change history: `inventory.csv.changes`, kept with the same guarantees as the file.
+
+EDIT_AT = dt.datetime(2026, 11, 27, 10, 31, 2, 123456, tzinfo=dt.UTC)
+HISTORY_HEADER = "id;product_id;date;level_before;level_after;undoes\n"
+
+
+async def history_of(store: CsvStorage) -> list[Change]:
+    async with store.unit_of_work() as uow:
+        return list(reversed(await uow.changes.find(ChangeQuery(limit=1000))))
+
+
+def ids_in_history_file(store: CsvStorage) -> list[int]:
+    lines = store.history.read_text(encoding="utf-8").splitlines()[1:]
+    return [int(line.split(";")[0]) for line in lines if not line.startswith("+")]
+
+
+async def opened(path: Path) -> CsvStorage:
+    storage = CsvStorage(path)
+    await storage.open()
+    return storage
+
+
+async def test_the_history_file_is_the_documented_format(store: CsvStorage) -> None:
+    alice = Origin(EDIT_AT, "alice", Cause.EDIT, 'recount; after "delivery"')
+    formula = Origin(EDIT_AT, "=cmd|' /C calc'!A0", Cause.UNDO, "+1")
+    imported = Origin(EDIT_AT, "anonymous", Cause.IMPORT, None, "0123456789abcdef")
+    async with store.unit_of_work() as uow:
+        await uow.changes.record(alice, [(7, DAY, 40, 42, None)])
+        await uow.changes.record(formula, [(7, DAY, 42, 40, 1)])
+        await uow.changes.record(imported, [(7, DAY, 40, None, None), (8, DAY, None, 3, None)])
+        await uow.commit()
+    await store.fold()
+    assert store.history.read_text(encoding="utf-8") == (
+        HISTORY_HEADER
+        + '+;2026-11-27T10:31:02.123456Z;edit;;alice;"recount; after ""delivery"""\n'
+        + "1;7;31-01-2025;40;42;\n"
+        + "+;2026-11-27T10:31:02.123456Z;undo;;'=cmd|' /C calc'!A0;'+1\n"
+        + "2;7;31-01-2025;42;40;1\n"
+        + "+;2026-11-27T10:31:02.123456Z;import;0123456789abcdef;anonymous;\n"
+        + "3;7;31-01-2025;40;;\n"
+        + "4;8;31-01-2025;;3;\n"
+    )
+    reopened = await opened(store.path)  # and every field reads back as it was written
+    try:
+        assert [c.origin for c in await history_of(reopened)] == [
+            alice,
+            formula,
+            imported,
+            imported,
+        ]
+    finally:
+        await reopened.close()
+
+
+async def test_a_commits_entries_are_sealed_in_its_journal_commit(store: CsvStorage) -> None:
+    await write_sample(store)
+    await services.set_level(store.unit_of_work(), 1, DAY, 5, author=Author("alice"))
+    lines = store.journal.read_text(encoding="utf-8").splitlines()
+    assert lines[-4] == "1;Lamp;31-01-2025;5"
+    assert re.fullmatch(r"#\+;\d{4}-\d\d-\d\dT[\d:.]{15}Z;edit;;alice;", lines[-3])
+    assert lines[-2] == "#1;1;31-01-2025;4;5;"
+    assert re.fullmatch(r"=;3;;[0-9a-f]{8}", lines[-1])
+    assert not store.history.exists()  # until the journal is folded
+
+
+async def test_entries_survive_a_restart_and_a_second_store_sees_them(tmp_path: Path) -> None:
+    first = await opened(tmp_path / "inventory.csv")
+    await write_sample(first)
+    await services.set_level(first.unit_of_work(), 1, DAY, 5, author=Author("alice"))
+    second = await opened(first.path)  # reads the first one's journal
+    await services.set_level(second.unit_of_work(), 1, DAY, 6, author=Author("bob"))
+    assert [(c.id, c.after, c.origin.actor) for c in await history_of(first)] == [
+        (1, 5, "alice"),
+        (2, 6, "bob"),
+    ]
+    await first.close()  # folds: the entries move from the journal to the history file
+    assert first.journal.stat().st_size == 0
+    await services.set_level(second.unit_of_work(), 1, DAY, 7)  # sees the fold, goes on
+    await second.close()
+    assert ids_in_history_file(second) == [1, 2, 3]
+    third = await opened(first.path)
+    try:
+        found = await history_of(third)
+        assert [(c.id, c.before, c.after) for c in found] == [(1, 4, 5), (2, 5, 6), (3, 6, 7)]
+        await services.set_level(third.unit_of_work(), 1, DAY, 8)
+        assert (await history_of(third))[-1].id == 4
+    finally:
+        await third.close()
+
+
+async def test_a_torn_commit_loses_its_entries_with_its_changes(tmp_path: Path) -> None:
+    first = await opened(tmp_path / "inventory.csv")
+    await write_sample(first)
+    await services.set_level(first.unit_of_work(), 1, DAY, 5)
+    crash(first)
+    with first.journal.open("ab") as journal:  # half a commit: lines without their seal
+        journal.write(b"1;Lamp;31-01-2025;6\n#+;2026-11-27T10:31:02.123456Z;edit;;bob;\n#2;1;3")
+    second = await opened(first.path)
+    try:
+        assert [(c.id, c.after) for c in await history_of(second)] == [(1, 5)]
+        await services.set_level(second.unit_of_work(), 1, DAY, 7)
+        assert [(c.id, c.before, c.after) for c in await history_of(second)][-1] == (2, 5, 7)
+    finally:
+        await second.close()
+
+
+async def test_a_crash_between_history_append_and_journal_cut_writes_no_entry_twice(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = await opened(tmp_path / "inventory.csv")
+    await write_sample(first)
+    await services.set_level(first.unit_of_work(), 1, DAY, 5)
+    await services.set_level(first.unit_of_work(), 1, DAY, 6)
+
+    def die(path: Path, size: int) -> None:
+        raise OSError(5, "simulated crash after the history append")
+
+    monkeypatch.setattr(journal, "cut", die)
+    with pytest.raises(OSError, match="simulated crash"):
+        await first.fold()
+    monkeypatch.undo()
+    crash(first)
+    assert ids_in_history_file(first) == [1, 2]  # appended, and still in the journal
+    assert "#2;1;31-01-2025;5;6;" in first.journal.read_text(encoding="utf-8")
+    second = await opened(first.path)  # finishes the fold the crash interrupted
+    try:
+        await services.set_level(second.unit_of_work(), 1, DAY, 7)
+        await second.fold()
+        assert ids_in_history_file(second) == [1, 2, 3]
+        assert [c.id for c in await history_of(second)] == [1, 2, 3]
+    finally:
+        await second.close()
+
+
+async def test_a_torn_history_append_is_written_again_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = await opened(tmp_path / "inventory.csv")
+    await write_sample(first)
+    await services.set_level(first.unit_of_work(), 1, DAY, 5)
+    await first.fold()
+    await services.set_level(first.unit_of_work(), 1, DAY, 6, author=Author("bob"))
+
+    def die(path: Path, size: int) -> None:
+        raise OSError(5, "simulated crash after the history append")
+
+    monkeypatch.setattr(journal, "cut", die)
+    with pytest.raises(OSError, match="simulated crash"):
+        await first.fold()
+    monkeypatch.undo()
+    crash(first)
+    whole = first.history.read_bytes()
+    torn = whole[: whole.rindex(b"\n2;") + 4]  # the crash kept half of the append
+    first.history.write_bytes(torn)
+    second = await opened(first.path)
+    try:
+        assert second.history.read_bytes() == whole
+        assert [(c.id, c.origin.actor) for c in await history_of(second)] == [
+            (1, "anonymous"),
+            (2, "bob"),
+        ]
+    finally:
+        await second.close()
+
+
+async def test_a_large_commit_keeps_its_entries_through_a_crash_after_its_ready_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = await opened(tmp_path / "inventory.csv")
+    await write_sample(first)
+    await services.set_level(first.unit_of_work(), 1, DAY, 5)  # in the journal, entry 1
+    rows = [FlatRow(1, "Lamp", DAY, 50), FlatRow(3, "Stool", DAY, 30)]
+
+    def die(main: Path, from_journal: bytes) -> None:
+        raise OSError(5, "simulated crash right after the ready file")
+
+    monkeypatch.setattr(history_file, "settle", die)
+    with pytest.raises(OSError, match="simulated crash"):  # a replace rewrites the file
+        await transfer.import_rows(first.unit_of_work(), rows, ImportMode.REPLACE)
+    monkeypatch.undo()
+    crash(first)
+    assert history_file.pending_path(first.path).exists()
+    second = await opened(first.path)
+    try:
+        found = await history_of(second)
+        assert [(c.id, c.product_id, c.before, c.after, c.origin.cause) for c in found] == [
+            (1, 1, 4, 5, "edit"),
+            (2, 1, 7, None, "import"),  # the replace removes every record, then writes
+            (3, 1, 5, None, "import"),
+            (4, 1, None, 50, "import"),
+            (5, 3, None, 30, "import"),
+        ]
+        assert ids_in_history_file(second) == [1, 2, 3, 4, 5]
+        assert not history_file.pending_path(second.path).exists()
+        async with second.unit_of_work() as uow:
+            assert len(await uow.inventory.history(None, None, None)) == 2
+    finally:
+        await second.close()
+
+
+async def test_a_pending_file_without_a_ready_file_is_a_commit_that_never_happened(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = await opened(tmp_path / "inventory.csv")
+    await write_sample(first)
+    await services.set_level(first.unit_of_work(), 1, DAY, 5)
+
+    def die(path: Path, index: object) -> None:
+        raise OSError(5, "simulated crash before the ready file")
+
+    monkeypatch.setattr(file_io, "write_ready", die)
+    rows = [FlatRow(1, "Lamp", DAY, 50)]
+    with pytest.raises(OSError, match="simulated crash"):
+        await transfer.import_rows(first.unit_of_work(), rows, ImportMode.REPLACE)
+    monkeypatch.undo()
+    crash(first)
+    assert history_file.pending_path(first.path).exists()
+    second = await opened(first.path)
+    try:
+        assert not history_file.pending_path(second.path).exists()
+        assert [(c.id, c.after) for c in await history_of(second)] == [(1, 5)]
+        await services.set_level(second.unit_of_work(), 1, DAY, 6)
+        await second.fold()
+        assert ids_in_history_file(second) == [1, 2]
+    finally:
+        await second.close()
+
+
+async def test_a_bad_history_file_is_refused_at_start_with_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "inventory.csv"
+    history_file.history_path(path).write_text(
+        HISTORY_HEADER + "+;2026-11-27T10:31:02.123456Z;edit;;alice;\n1;7;31-02-2025;;5;\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(StorageUnavailable, match=r"changes line 3: date '31-02-2025'"):
+        await CsvStorage(path).open()
+
+
+async def test_a_history_file_that_lost_entries_is_refused(tmp_path: Path) -> None:
+    first = await opened(tmp_path / "inventory.csv")
+    await write_sample(first)
+    await services.set_level(first.unit_of_work(), 1, DAY, 5)
+    await first.close()
+    await services.set_level((second := await opened(first.path)).unit_of_work(), 1, DAY, 6)
+    crash(second)  # entry 2 is in the journal, entry 1 in the history file
+    first.history.unlink()
+    with pytest.raises(StorageUnavailable, match="change 2 follows change 0"):
+        await CsvStorage(first.path).open()
+
+
+async def test_a_store_reads_only_what_another_stores_fold_appended(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = await opened(tmp_path / "inventory.csv")
+    await write_sample(first)
+    await services.set_level(first.unit_of_work(), 1, DAY, 5)
+    await first.fold()
+    assert first._history_end == first.history.stat().st_size  # its own append: read already
+    second = await opened(first.path)
+    read_from: list[int] = []
+    read = history_file.read
+
+    def spy(path: Path, log: ChangeLog, offset: int) -> int:
+        read_from.append(offset)
+        return read(path, log, offset)
+
+    monkeypatch.setattr(history_file, "read", spy)
+    try:
+        await services.set_level(first.unit_of_work(), 1, DAY, 6)
+        before_fold = first.history.stat().st_size
+        await first.fold()
+        await services.set_level(second.unit_of_work(), 1, DAY, 7)
+        assert read_from == [before_fold]  # from where it had read to, not from the start
+        assert [(c.id, c.after) for c in await history_of(second)] == [(1, 5), (2, 6), (3, 7)]
+        assert [c.id for c in await history_of(first)] == [1, 2, 3]
+    finally:
+        await second.close()
+        await first.close()
+    assert ids_in_history_file(first) == [1, 2, 3]
+
+
+async def test_a_commit_in_the_journal_stands_when_the_fold_after_it_fails(
+    store: CsvStorage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await write_sample(store)
+    monkeypatch.setattr("adapters.csv_file.storage.MIN_FOLD_BYTES", 0)  # fold at every commit
+
+    def full_disk(path: Path, index: object) -> None:
+        raise StorageUnavailable("cannot write inventory.csv: No space left on device")
+
+    monkeypatch.setattr(file_io, "write_ready", full_disk)
+    await services.set_level(store.unit_of_work(), 1, DAY, 5)  # durable once journaled
+    monkeypatch.undo()
+    assert [(c.id, c.after) for c in await history_of(store)] == [(1, 5)]
+    async with store.unit_of_work() as uow:
+        assert await uow.inventory.get(1, DAY) == InventoryRecord(1, DAY, 5)
+    await store.fold()
+    assert ids_in_history_file(store) == [1]
+
+
+async def test_every_entry_reads_back_as_written_after_a_restart(tmp_path: Path) -> None:
+    """Edits (an origin each), imports (one origin, many entries), quoted notes and undoes,
+    in blocks of every size: the loader splits them by hand, in bulk."""
+    random = Random(5)
+    first = await opened(tmp_path / "inventory.csv")
+    for group in range(200):
+        note = random.choice([None, "recount", 'a "b"; c', "=SUM(A1)"])
+        actor = random.choice(["alice", "bob", "Zoë", "+1;x"])
+        import_id = f"{group:016x}" if group % 7 == 0 else None
+        origin = Origin(EDIT_AT, actor, Cause.IMPORT if import_id else Cause.EDIT, note, import_id)
+        size = random.choice([1, 1, 1, 2, 50, 1500])
+        entries = [
+            (
+                random.randint(1, 40),
+                DAY + dt.timedelta(days=random.randint(0, 900)),
+                random.choice([None, random.randint(0, 10**6)]),
+                random.choice([None, random.randint(0, 2**31 - 1)]),
+                random.choice([None, None, random.randint(1, 10**9)]),
+            )
+            for _ in range(size)
+        ]
+        async with first.unit_of_work() as uow:
+            await uow.changes.record(origin, entries)
+            await uow.commit()
+        if group % 70 == 69:
+            await first.fold()
+    expected = await every_entry(first)
+    crash(first)  # the last groups are in the journal only
+    second = await opened(first.path)
+    try:
+        assert len(expected) > 20_000  # several blocks of the reader
+        assert await every_entry(second) == expected
+        async with second.unit_of_work() as uow:
+            for product_id in (1, 17):
+                query = ChangeQuery(product_ids=(product_id,), limit=1000)
+                wanted = [c for c in reversed(expected) if c.product_id == product_id]
+                assert await uow.changes.find(query) == wanted[:1000]
+    finally:
+        await second.close()
+
+
+async def every_entry(store: CsvStorage) -> list[Change]:
+    """The whole history, oldest first, a page at a time."""
+    found: list[Change] = []
+    async with store.unit_of_work() as uow:
+        while page := await uow.changes.find(
+            ChangeQuery(before_id=found[-1].id if found else None, limit=1000)
+        ):
+            found.extend(page)
+    return list(reversed(found))

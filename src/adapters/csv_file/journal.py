@@ -7,10 +7,14 @@ Lines (the file's header comes first):
     7;Blue Widget;;                create product 7, or rename it
     7;;;                           delete product 7 with its records
     *;;;                           delete everything
-    =;3;;1c291ca3                  end of a commit: its 3 lines and their CRC-32
+    #+;2026-11-27T10:31:02.123456Z;edit;;alice;   the commit's history entries: lines of the
+    #17;7;27-11-2026;40;42;                       history file (`history_file.py`) behind a `#`
+    =;5;;1c291ca3                  end of a commit: its 5 lines and their CRC-32
 
-A commit is one append and one fsync. A commit cut short by a crash has no valid end
-line and is dropped when the journal is read again: it was never acknowledged.
+A commit is one append and one fsync: its changes and their history entries land together.
+A commit cut short by a crash has no valid end line and is dropped, entries included, when
+the journal is read again: it was never acknowledged. No data line starts with `#` (they
+start with a product id or `*`), and the history lines come after the data lines.
 Blocking: call these off the event loop.
 """
 
@@ -52,10 +56,12 @@ def _line(change: Change) -> str:
     return "*;;;\n"
 
 
-def encode(changes: list[Change]) -> bytes:
-    """One commit: its lines, then the line that seals them."""
-    body = "".join(_line(change) for change in changes).encode()
-    return body + f"=;{len(changes)};;{zlib.crc32(body):08x}\n".encode()
+def encode(changes: list[Change], entries: str = "") -> bytes:
+    """One commit: its lines, its history lines (`entries`, each behind a `#`), the line
+    sealing them."""
+    body = ("".join(_line(change) for change in changes) + entries).encode()
+    lines = body.count(b"\n")
+    return body + f"=;{lines};;{zlib.crc32(body):08x}\n".encode()
 
 
 def append(path: Path, commit: bytes) -> int:
@@ -94,10 +100,12 @@ class Replayed:
     end: int  # offset just after the last whole commit
     changes: int
     torn: bool  # bytes after `end` that are not a whole commit
+    history: bytes = b""  # the history lines of the commits replayed, without their `#`
 
 
 def replay(path: Path, index: Index, offset: int) -> Replayed:
-    """Apply every whole commit from `offset` on to the index."""
+    """Apply the changes of every whole commit from `offset` on to the index; their history
+    lines are returned for the caller to add (they are another file's format)."""
     try:
         with open(path, "rb") as handle:
             handle.seek(offset)
@@ -106,14 +114,40 @@ def replay(path: Path, index: Index, offset: int) -> Replayed:
         return Replayed(0, 0, False)
     position = len(HEADER) if offset == 0 and data.startswith(HEADER) else 0
     count = 0
+    history: list[bytes] = []
     for end, body in _commits(data, position):
-        for change in _changes(body.decode("utf-8")):
+        changes, entries = _split(body)
+        for change in _changes(changes.decode("utf-8")):
             index.replay(change)
             count += 1
+        history.append(entries)
         position = end
     if count:
         index.rebuild_owners()
-    return Replayed(offset + position, count, position < len(data))
+    return Replayed(offset + position, count, position < len(data), b"".join(history))
+
+
+def history(path: Path) -> bytes:
+    """The history lines, without their `#`, of every whole commit in the journal."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return b""
+    except OSError as error:
+        raise StorageUnavailable(f"cannot read {path}: {error.strerror}") from None
+    position = len(HEADER) if data.startswith(HEADER) else 0
+    return b"".join(_split(body)[1] for _, body in _commits(data, position))
+
+
+def _split(body: bytes) -> tuple[bytes, bytes]:
+    """A commit's data lines, and its history lines without their `#`."""
+    if body.startswith(b"#"):
+        start = 0
+    else:
+        start = body.find(b"\n#") + 1
+        if not start:
+            return body, b""
+    return body[:start], body[start + 1 :].replace(b"\n#", b"\n")
 
 
 def _commits(data: bytes, position: int) -> Iterator[tuple[int, bytes]]:

@@ -1,9 +1,10 @@
-"""`csv:///path`: the flat file, with a journal of commits beside it.
+"""`csv:///path`: the flat file, with a journal of commits and a change history beside it.
 
-A commit is one durable append to the journal; the file itself is rewritten (atomically)
-when writes pause, when the journal has grown to a quarter of the file, for a commit as
-large as the store, on start and on close. Every
-transaction holds an exclusive lock shared by all processes using the file.
+A commit is one durable append to the journal, its history entries inside it; the file itself
+is rewritten (atomically) when writes pause, when the journal has grown to a quarter of the
+file, for a commit as large as the store, on start and on close, and the history entries of
+the journal are then appended to the history file. Every transaction holds an exclusive lock
+shared by all processes using the file.
 """
 
 from __future__ import annotations
@@ -17,9 +18,14 @@ from pathlib import Path
 from types import TracebackType
 from typing import Self
 
-from adapters.csv_file import file_io, journal
-from adapters.memory.index import Index
-from adapters.memory.repositories import MemoryInventoryRepository, MemoryProductRepository
+from adapters.csv_file import file_io, history_file, journal
+from adapters.memory.changes import ChangeLog
+from adapters.memory.index import Change, Index
+from adapters.memory.repositories import (
+    MemoryChangeRepository,
+    MemoryInventoryRepository,
+    MemoryProductRepository,
+)
 from domain.errors import StorageUnavailable
 from domain.ports import UnitOfWork
 
@@ -34,10 +40,13 @@ class CsvStorage:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.journal = journal.journal_path(path)
+        self.history = history_file.history_path(path)
         self.index = Index(redo_log=[])
         self.lock = asyncio.Lock()
-        self._file_stamp: file_io.Stamp | None = None
+        self._file_stamp: file_io.Stamp | None = _UNREAD
         self._journal_end = 0  # how much of the journal the index holds
+        self._history_end = 0  # how much of the history file the index holds
+        self._history_inode: int | None = None
         self._lock_fd: int | None = None
         self._fold_timer: asyncio.TimerHandle | None = None
         self._fold_task: asyncio.Task[None] | None = None
@@ -112,14 +121,23 @@ class CsvStorage:
             await asyncio.to_thread(self._fold)
             return
         changes = self.index.take_changes()
-        if not changes:
+        log = self.index.changes
+        if not changes and len(log) == log.marked:
             return
-        commit = journal.encode(changes)
-        self._journal_end = await asyncio.to_thread(journal.append, self.journal, commit)
+        self._journal_end = await asyncio.to_thread(self._append_commit, changes)
         if self._journal_end > max(MIN_FOLD_BYTES, (self._file_stamp or _NO_FILE).size // 4):
-            await asyncio.to_thread(self._fold)
+            try:
+                await asyncio.to_thread(self._fold)
+            except StorageUnavailable as error:  # the commit is durable in the journal already
+                logger.warning("could not fold the journal into the file: %s", error)
         else:
             self._fold_later()
+
+    def _append_commit(self, changes: list[Change]) -> int:
+        """The transaction's changes and history entries as one sealed commit, appended."""
+        log = self.index.changes
+        entries = "".join(history_file.lines(log, log.marked, len(log), prefix="#"))
+        return journal.append(self.journal, journal.encode(changes, entries))
 
     def _fold_later(self) -> None:
         """Bring the file up to date once writes pause, for people who open it meanwhile.
@@ -157,35 +175,85 @@ class CsvStorage:
         """Re-read what other processes, or a person, changed since we last looked.
 
         A ready file seen here (under the lock) is one a crashed fold left: it holds the file
-        and the whole journal, so finishing that fold loses nothing.
+        and the whole journal, so finishing that fold loses nothing. A pending history file
+        seen without one is a large commit that never happened.
         """
         if waiting:
-            journal.cut(self.journal, 0)
-            file_stamp, journal_size = file_io.publish_ready(self.path), 0
+            file_stamp, journal_size = self._finish_fold(), 0
         if file_stamp != self._file_stamp or journal_size < self._journal_end:
+            if not waiting:
+                history_file.discard_pending(self.path)
             index = file_io.load(self.path)
             index.redo_log = []
+            index.changes = self._read_history(self.index.changes)
             self.index, self._file_stamp, self._journal_end = index, file_stamp, 0
         if journal_size > self._journal_end:
             replayed = journal.replay(self.journal, self.index, self._journal_end)
+            history_file.add(self.index.changes, replayed.history, self.journal)
             self._journal_end = replayed.end
             if replayed.torn:  # a commit cut short by a crash: never acknowledged
                 journal.cut(self.journal, replayed.end)
 
+    def _read_history(self, log: ChangeLog) -> ChangeLog:
+        """The log with what the history file gained since we last read it: only what other
+        processes' folds appended, so usually nothing. Entries the log holds from the
+        journal are skipped by id. Read whole when the file is new, replaced or shorter."""
+        stamp = file_io.stamp_of(self.history)
+        inode = stamp.inode if stamp else None
+        if inode != self._history_inode or (stamp and stamp.size < self._history_end):
+            log, self._history_end = ChangeLog(), 0
+        try:
+            self._history_end = history_file.read(self.history, log, self._history_end)
+        except StorageUnavailable:
+            if not self._history_end:
+                raise
+            # Our log and the file part ways (a fold that failed after its history append
+            # rolled the log back): the file is the truth.
+            log, self._history_end = ChangeLog(), 0
+            self._history_end = history_file.read(self.history, log, 0)
+        self._history_inode = inode
+        return log
+
     def _fold(self) -> None:
-        """The new file is made whole and ready, then the journal emptied, then the file
-        replaced. After a crash at any point the store reads as the old file with its
-        journal, or as the ready file (which `_catch_up` then puts in place): never as
-        older journal lines replayed over a newer file, which would undo a large commit."""
+        """The new file is made whole and ready, then the journal's history entries appended
+        to the history file, then the journal emptied, then the file replaced. After a crash
+        at any point the store reads as the old file with its journal, or as the ready file
+        (which `_catch_up` then puts in place): never as older journal lines replayed over a
+        newer file, which would undo a large commit.
+
+        A commit too large for the journal writes its entries to the pending history file
+        first: the ready file commits both, and without it the pending file is discarded.
+        """
         started = time.perf_counter()
+        log = self.index.changes
+        if self.index.rewrite and len(log) > log.marked:
+            history_file.write_pending(self.path, log, log.marked)
+        else:
+            history_file.discard_pending(self.path)
         file_io.write_ready(self.path, self.index)
+        settled = self._settle_history()
         journal.cut(self.journal, 0)
         self._journal_end = 0
         self._file_stamp = file_io.publish_ready(self.path)
+        # What we appended is in our log already: the next read of the file starts after it.
+        if settled and settled.start == self._history_end and settled.last == len(log):
+            stamp = file_io.stamp_of(self.history)
+            self._history_end = settled.end
+            self._history_inode = stamp.inode if stamp else None
         self._fold_seconds = time.perf_counter() - started
+
+    def _finish_fold(self) -> file_io.Stamp:
+        """Finish a fold whose ready file waits: history, journal, then the file itself."""
+        self._settle_history()
+        journal.cut(self.journal, 0)
+        return file_io.publish_ready(self.path)
+
+    def _settle_history(self) -> history_file.Settled | None:
+        return history_file.settle(self.path, journal.history(self.journal))
 
 
 _NO_FILE = file_io.Stamp(0, 0, 0)
+_UNREAD = file_io.Stamp(-1, -1, -1)  # the first transaction reads everything from disk
 
 
 class CsvUnitOfWork(UnitOfWork):
@@ -198,6 +266,7 @@ class CsvUnitOfWork(UnitOfWork):
         await self._storage.acquire()
         self.products = MemoryProductRepository(self._storage.index)
         self.inventory = MemoryInventoryRepository(self._storage.index)
+        self.changes = MemoryChangeRepository(self._storage.index)
         return self
 
     async def __aexit__(
