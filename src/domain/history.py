@@ -16,7 +16,7 @@ from domain.changes import (
     Origin,
 )
 from domain.errors import Blocked, ChangeNotFound, ImportNotFound, InvalidValue, UndoConflict
-from domain.model import RecordValues, check_product_id
+from domain.model import InventoryRecord, RecordValues, check_product_id
 from domain.ports import UnitOfWork
 
 WRITE_BATCH = 10_000
@@ -61,7 +61,10 @@ async def undo_change(uow: UnitOfWork, change_id: int, author: Author = SOMEONE)
             raise ChangeNotFound(change_id)
         key = (change.product_id, change.date)
         current = await _current_levels(uow, {key: change.after})
-        await _restore(uow, {key: change.before})
+        if change.before is None:
+            await uow.inventory.remove(*key)
+        else:
+            await uow.inventory.put(InventoryRecord(*key, change.before))
         origin = Origin.now(author, Cause.UNDO)
         undo = (*key, current[key], change.before, change.id)
         last_id = await uow.changes.record(origin, [undo])
@@ -85,17 +88,22 @@ async def undo_import(uow: UnitOfWork, import_id: str, author: Author = SOMEONE)
             last[key] = entry
         del entries
         await _current_levels(uow, {key: entry.after for key, entry in last.items()})
-        targets = {key: entry.before for key, entry in first.items()}
-        await _restore(uow, targets)
         origin = Origin.now(author, Cause.UNDO)
-        keys = list(targets)
+        keys = list(first)
         last_id = 0
         for start in range(0, len(keys), WRITE_BATCH):
-            batch = [
-                (*key, last[key].after, targets[key], last[key].id)
-                for key in keys[start : start + WRITE_BATCH]
-            ]
-            last_id = await uow.changes.record(origin, batch)
+            batch = keys[start : start + WRITE_BATCH]
+            gone = [key for key in batch if first[key].before is None]
+            back = {key: level for key in batch if (level := first[key].before) is not None}
+            if gone:
+                await uow.inventory.remove_many(gone)
+                removals = [(*key, last[key].after, None, last[key].id) for key in gone]
+                last_id = await uow.changes.record(origin, removals)
+            if back:
+                restored: list[RecordValues] = [(*key, level) for key, level in back.items()]
+                last_id = await uow.inventory.put_many(
+                    restored, origin, [last[key].id for key in back]
+                )
         await uow.commit()
     return ImportUndone(import_id, len(keys), last_id)
 
@@ -127,17 +135,3 @@ async def _current_levels(
     if blocked:
         raise UndoConflict(blocked, count)
     return current
-
-
-async def _restore(uow: UnitOfWork, targets: dict[tuple[int, dt.date], int | None]) -> None:
-    keys = list(targets)
-    for start in range(0, len(keys), WRITE_BATCH):
-        batch = keys[start : start + WRITE_BATCH]
-        removed = [key for key in batch if targets[key] is None]
-        kept: list[RecordValues] = [
-            (*key, level) for key in batch if (level := targets[key]) is not None
-        ]
-        if removed:
-            await uow.inventory.remove_many(removed)
-        if kept:
-            await uow.inventory.put_many(kept)

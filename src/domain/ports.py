@@ -77,8 +77,19 @@ class InventoryRepository(Protocol):
         """Create or replace the record of its product and date; True when it is new."""
 
     @abstractmethod
-    async def put_many(self, records: Sequence[RecordValues]) -> None:
-        """Create or replace many records at once (products must exist)."""
+    async def put_many(
+        self,
+        records: Sequence[RecordValues],
+        origin: Origin,
+        undoes: Sequence[int] | None = None,
+    ) -> int:
+        """Create or replace many records at once (products must exist), each with its
+        history entry under `origin`: the level it replaced, the new one, and the entry it
+        undoes (`undoes[i]` for `records[i]`) when given. The id of the last entry.
+
+        One call for both: a store writes a million of each in bulk, and knows the level
+        each record replaces without reading it first.
+        """
 
     @abstractmethod
     async def remove(self, product_id: int, date: dt.date) -> bool:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -131,35 +130,11 @@ async def import_rows(
         for product in sorted(created, key=lambda product: product.id):
             await uow.products.add(product)
         for start in range(0, len(dated), BATCH_ROWS):
-            batch = dated[start : start + BATCH_ROWS]
-            before = await _levels_before(uow, batch, kept)
-            await uow.inventory.put_many(batch)
-            await uow.changes.record(
-                origin,
-                [
-                    (product_id, date, before.get((product_id, date)), level, None)
-                    for product_id, date, level in batch
-                ]
-                if before
-                else [(product_id, date, None, level, None) for product_id, date, level in batch],
-            )
+            await uow.inventory.put_many(dated[start : start + BATCH_ROWS], origin)
             if on_progress is not None:
                 on_progress(min(start + BATCH_ROWS, len(dated)), len(dated))
         await uow.commit()
     return ImportReport(mode, dry_run, len(rows), len(created), removed, len(dated), import_id)
-
-
-async def _levels_before(
-    uow: UnitOfWork, batch: Sequence[RecordValues], existing: dict[int, Product]
-) -> dict[tuple[int, dt.date], int]:
-    """The stored levels a batch is about to replace. Only products that existed before the
-    import can have any, so an import into an empty store reads nothing."""
-    ids = sorted({record[0] for record in batch if record[0] in existing})
-    if not ids:
-        return {}
-    dates = [record[1] for record in batch]
-    rows = await uow.inventory.history(ids, min(dates), max(dates))
-    return {(row.product_id, row.date): row.level for row in rows}
 
 
 async def _record_removal_of_everything(

@@ -9,6 +9,7 @@ import pytest
 from adapters.storage import Storage
 from domain.errors import DuplicateProduct
 from domain.model import HistoryRow, InventoryRecord, Product
+from tests.adapters.origins import BULK
 
 DAY = dt.date(2025, 3, 1)
 
@@ -104,7 +105,7 @@ async def test_put_creates_then_replaces_one_record_per_product_and_date(storage
 async def test_remove_deletes_one_record(storage: Storage) -> None:
     await add_products(storage, "A")
     async with storage.unit_of_work() as uow:
-        await uow.inventory.put_many([(1, day(0), 1), (1, day(1), 2)])
+        await uow.inventory.put_many([(1, day(0), 1), (1, day(1), 2)], BULK)
         await uow.commit()
     async with storage.unit_of_work() as uow:
         assert await uow.inventory.remove(1, day(0)) is True
@@ -118,7 +119,8 @@ async def test_history_filters_products_and_range_and_orders_rows(storage: Stora
     await add_products(storage, "A", "B", "C")
     async with storage.unit_of_work() as uow:
         await uow.inventory.put_many(
-            [(pid, day(offset), pid * 10 + offset) for pid in (3, 1, 2) for offset in (4, 0, 2)]
+            [(pid, day(offset), pid * 10 + offset) for pid in (3, 1, 2) for offset in (4, 0, 2)],
+            BULK,
         )
         await uow.commit()
     async with storage.unit_of_work() as uow:
@@ -135,7 +137,7 @@ async def test_history_filters_products_and_range_and_orders_rows(storage: Stora
 async def test_history_of_all_products_and_unknown_ids(storage: Storage) -> None:
     await add_products(storage, "A", "B")
     async with storage.unit_of_work() as uow:
-        await uow.inventory.put_many([(2, DAY, 1), (1, DAY, 2)])
+        await uow.inventory.put_many([(2, DAY, 1), (1, DAY, 2)], BULK)
         await uow.commit()
     async with storage.unit_of_work() as uow:
         assert [row.product_id for row in await uow.inventory.history(None, None, None)] == [1, 2]
@@ -145,7 +147,7 @@ async def test_history_of_all_products_and_unknown_ids(storage: Storage) -> None
 async def test_deleting_a_product_deletes_its_records(storage: Storage) -> None:
     await add_products(storage, "A", "B")
     async with storage.unit_of_work() as uow:
-        await uow.inventory.put_many([(1, DAY, 1), (2, DAY, 2)])
+        await uow.inventory.put_many([(1, DAY, 1), (2, DAY, 2)], BULK)
         await uow.commit()
     async with storage.unit_of_work() as uow:
         await uow.products.remove(1)
@@ -179,7 +181,7 @@ async def test_remove_all_empties_the_store_and_rolls_back(storage: Storage) -> 
 async def test_search_matches_id_or_name_part_and_summarises(storage: Storage) -> None:
     await add_products(storage, "Blue widget", "Red gadget", "Widget XII")
     async with storage.unit_of_work() as uow:
-        await uow.inventory.put_many([(1, day(0), 4), (1, day(3), 9)])
+        await uow.inventory.put_many([(1, day(0), 4), (1, day(3), 9)], BULK)
         await uow.commit()
     async with storage.unit_of_work() as uow:
         widgets = await uow.products.search("WIDGET", 10, 0)
@@ -231,10 +233,10 @@ async def test_search_takes_wildcards_literally_and_folds_any_case(storage: Stor
 async def test_put_many_replaces_the_levels_of_existing_dates(storage: Storage) -> None:
     await add_products(storage, "A")
     async with storage.unit_of_work() as uow:
-        await uow.inventory.put_many([(1, day(0), 1), (1, day(1), 2)])
+        await uow.inventory.put_many([(1, day(0), 1), (1, day(1), 2)], BULK)
         await uow.commit()
     async with storage.unit_of_work() as uow:
-        await uow.inventory.put_many([(1, day(1), 5), (1, day(2), 6)])
+        await uow.inventory.put_many([(1, day(1), 5), (1, day(2), 6)], BULK)
         await uow.commit()
     async with storage.unit_of_work() as uow:
         rows = await uow.inventory.history([1], None, None)

@@ -13,6 +13,7 @@ from domain.errors import UndoConflict
 from domain.flat_rows import FlatRow
 from domain.model import HistoryRow, InventoryRecord, Product
 from domain.transfer import ImportMode
+from tests.adapters.origins import BULK
 
 DAY = dt.date(2025, 3, 1)
 AT = dt.datetime(2026, 11, 27, 10, 31, 2, 123456, tzinfo=dt.UTC)
@@ -132,7 +133,7 @@ async def test_of_import_lists_only_that_imports_entries_oldest_first(storage: S
 async def test_remove_many_skips_absent_records(storage: Storage) -> None:
     await with_products(storage, 2)
     async with storage.unit_of_work() as uow:
-        await uow.inventory.put_many([(1, DAY, 1), (1, day(1), 2), (2, DAY, 3)])
+        await uow.inventory.put_many([(1, DAY, 1), (1, day(1), 2), (2, DAY, 3)], BULK)
         await uow.inventory.remove_many([(1, DAY), (2, DAY), (2, day(9))])
         await uow.commit()
     assert await levels(storage) == {(1, day(1)): 2}
@@ -229,3 +230,20 @@ async def test_an_import_undo_is_refused_whole_when_one_record_moved_on(storage:
 async def _rows(storage: Storage) -> list[HistoryRow]:
     async with storage.unit_of_work() as uow:
         return await uow.inventory.history(None, None, None)
+
+
+async def test_a_bulk_write_records_each_record_with_the_level_it_replaced(
+    storage: Storage,
+) -> None:
+    await with_products(storage, 2)
+    await services.set_level(storage.unit_of_work(), 1, DAY, 5)
+    async with storage.unit_of_work() as uow:
+        last = await uow.inventory.put_many([(1, DAY, 6), (2, DAY, 7)], BULK, [11, 12])
+        await uow.commit()
+    newest = (await everything(storage))[:2]
+    assert [(c.product_id, c.before, c.after, c.undoes, c.origin) for c in newest] == [
+        (2, None, 7, 12, BULK),
+        (1, 5, 6, 11, BULK),
+    ]
+    assert newest[0].id == last
+    assert await levels(storage) == {(1, DAY): 6, (2, DAY): 7}

@@ -22,6 +22,7 @@ from adapters.storage import storage_from_url
 from domain.changes import Cause, ChangeQuery, Origin
 from domain.errors import DuplicateProduct, ProductNotFound, StorageUnavailable
 from domain.model import InventoryRecord, Product
+from tests.adapters.origins import BULK
 
 DAY = dt.date(2025, 3, 1)
 EDIT = Origin(dt.datetime(2026, 1, 2, 3, 4, 5, 678901, tzinfo=dt.UTC), "alice", Cause.EDIT)
@@ -92,7 +93,7 @@ async def test_records_of_a_missing_product_are_refused_naming_it(sql_url: str) 
                 await uow.inventory.put(InventoryRecord(2, DAY, 1))
         with pytest.raises(ProductNotFound, match="product 3 does not exist"):
             async with storage.unit_of_work() as uow:
-                await uow.inventory.put_many([(1, DAY, 1), (3, DAY, 1)])
+                await uow.inventory.put_many([(1, DAY, 1), (3, DAY, 1)], BULK)
                 await uow.commit()
         async with storage.unit_of_work() as uow:
             assert await uow.inventory.history(None, None, None) == []
@@ -216,7 +217,7 @@ async def test_writes_and_reads_larger_than_a_batch_keep_their_order(
     dates = [DAY + dt.timedelta(days=n) for n in range(5)]
     async with opened(sql_url) as storage, storage.unit_of_work() as uow:
         await uow.products.add(Product(1, "Blue widget"))
-        await uow.inventory.put_many([(1, date, 1) for date in dates])
+        await uow.inventory.put_many([(1, date, 1) for date in dates], BULK)
         last_id = await uow.changes.record(importing, [(1, d, None, 1, None) for d in dates])
         await uow.inventory.remove_many([(1, date) for date in dates[1:]])
         found = await uow.changes.of_import("abc123")

@@ -76,6 +76,7 @@ class FakeProducts(ProductRepository):
 class FakeInventory(InventoryRepository):
     def __init__(self, products: dict[int, str], levels: Levels) -> None:
         self.products, self.levels = products, levels
+        self.changes: ChangeRepository | None = None
 
     async def get(self, product_id: int, date: dt.date) -> InventoryRecord | None:
         level = self.levels.get((product_id, date))
@@ -98,9 +99,27 @@ class FakeInventory(InventoryRepository):
         self.levels[key] = record.level
         return created
 
-    async def put_many(self, records: Sequence[tuple[int, dt.date, int]]) -> None:
-        for record in records:
-            await self.put(InventoryRecord(*record))
+    async def put_many(
+        self,
+        records: Sequence[tuple[int, dt.date, int]],
+        origin: Origin,
+        undoes: Sequence[int] | None = None,
+    ) -> int:
+        """Writes, then tells the history (the unit of work's changes) what it replaced."""
+        entries = []
+        for index, (product_id, date, level) in enumerate(records):
+            entries.append(
+                (
+                    product_id,
+                    date,
+                    self.levels.get((product_id, date)),
+                    level,
+                    None if undoes is None else undoes[index],
+                )
+            )
+            await self.put(InventoryRecord(product_id, date, level))
+        assert self.changes is not None, "the unit of work links its history"
+        return await self.changes.record(origin, entries)
 
     async def remove(self, product_id: int, date: dt.date) -> bool:
         return self.levels.pop((product_id, date), None) is not None
@@ -149,6 +168,7 @@ class FakeUnitOfWork(UnitOfWork):
         self.products = FakeProducts(products, levels)
         self.inventory = FakeInventory(products, levels)
         self.changes = FakeChanges(list(self.committed_changes))
+        self.inventory.changes = self.changes
         return self
 
     async def __aexit__(

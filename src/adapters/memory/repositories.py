@@ -104,8 +104,23 @@ class MemoryInventoryRepository(InventoryRepository):
     async def put(self, record: InventoryRecord) -> bool:
         return self._index.put_level(record.product_id, record.date, record.level)
 
-    async def put_many(self, records: Sequence[RecordValues]) -> None:
+    async def put_many(
+        self,
+        records: Sequence[RecordValues],
+        origin: Origin,
+        undoes: Sequence[int] | None = None,
+    ) -> int:
+        levels = self._index.levels
+        befores = [levels[pid].get(date) if pid in levels else None for pid, date, _ in records]
         self._index.put_levels(records)
+        marks = undoes if undoes is not None else [None] * len(records)
+        return self._index.changes.append(
+            origin,
+            [
+                (pid, date, before, level, undone)
+                for (pid, date, level), before, undone in zip(records, befores, marks, strict=True)
+            ],
+        )
 
     async def remove(self, product_id: int, date: dt.date) -> bool:
         return self._index.remove_level(product_id, date)

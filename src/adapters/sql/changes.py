@@ -103,15 +103,12 @@ class SqlChangeRepository(ChangeRepository):
 
     async def _insert_postgresql(self, origin: Origin, batch: Sequence[LevelChange]) -> int:
         columns = [list(column) for column in zip(*batch, strict=True)]
-        origin_values = [_utc(origin.at), origin.actor, origin.cause.value]
-        parameters = [*columns, *origin_values, origin.import_id, origin.note]
+        parameters = [*columns, *origin_values(origin, postgresql=True)]
         rows = await self._tx.rows(INSERT_POSTGRESQL, parameters, small=False)
         return int(rows[0][0])
 
     async def _insert_sqlite(self, origin: Origin, batch: Sequence[LevelChange]) -> int:
-        # SQLAlchemy's text for a DateTime on SQLite (naive, here UTC), so Core reads it too.
-        at = _utc(origin.at).replace(tzinfo=None).isoformat(" ", "microseconds")
-        shared = (at, origin.actor, origin.cause.value, origin.import_id, origin.note)
+        shared = origin_values(origin, postgresql=False)
         iso: dict[dt.date, str] = {}  # a batch repeats few days: each written once
         rows = [
             (pid, iso.get(date) or iso.setdefault(date, date.isoformat()), before, after, undoes)
@@ -123,7 +120,7 @@ class SqlChangeRepository(ChangeRepository):
             await self._tx.rows(STAGING_SQLITE, [], small=False)
             await self._tx.rows("DELETE FROM staged_changes", [], small=False)
             await self._tx.write_rows(STAGE_SQLITE, rows)
-            await self._tx.rows(UNSTAGE_SQLITE, list(shared), small=False)
+            await self._tx.rows(UNSTAGE_SQLITE, shared, small=False)
         # The transaction holds SQLite's write lock since the INSERT: no other writer's ids.
         found = await self._tx.rows("SELECT max(id) FROM changes", [], small=False)
         return int(found[0][0])
@@ -187,6 +184,14 @@ def _matches_nothing(query: ChangeQuery, storable_ids: list[int]) -> bool:
         or (query.actor is not None and "\x00" in query.actor)  # PostgreSQL refuses NUL
         or (query.before_id is not None and query.before_id <= 1)
     )
+
+
+def origin_values(origin: Origin, postgresql: bool) -> list[Any]:
+    """The columns every entry of one write shares: at, actor, cause, import_id, note."""
+    at: Any = _utc(origin.at)
+    if not postgresql:  # SQLAlchemy's text for a DateTime on SQLite (naive, here UTC)
+        at = at.replace(tzinfo=None).isoformat(" ", "microseconds")
+    return [at, origin.actor, origin.cause.value, origin.import_id, origin.note]
 
 
 def _utc(at: dt.datetime) -> dt.datetime:

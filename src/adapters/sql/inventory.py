@@ -9,24 +9,54 @@ from typing import Any
 from sqlalchemy import Boolean, ColumnElement, and_, delete, literal_column, select, update
 from sqlalchemy.exc import IntegrityError
 
+from adapters.sql.changes import origin_values
 from adapters.sql.products import storable
 from adapters.sql.tables import inventory_records, products
 from adapters.sql.transaction import Transaction, unavailable
+from domain.changes import Origin
 from domain.errors import DomainError, ProductNotFound
 from domain.model import HistoryRow, InventoryRecord, RecordValues
 from domain.ports import InventoryRepository
 
 RECORDS = inventory_records.c
 WRITE_BATCH = 10_000  # rows per statement: bounded memory for the parameters
-UPSERT_SQLITE = (
-    "INSERT INTO inventory_records (product_id, date, inventory_level) VALUES (?, ?, ?) "
+# A bulk write and its history entries: the records are staged once, then one statement
+# journals them (the level each replaces found by a join, not read first) and another
+# writes them. On SQLite 3.8 s for 1.1M records and entries, where an executemany into
+# each table took 7.3 s. PostgreSQL runs all three as one statement, whose parts all see
+# the table as it was before it.
+STAGING_SQLITE = (
+    "CREATE TEMP TABLE IF NOT EXISTS staged_records "
+    "(product_id INTEGER, date TEXT, level INTEGER, undoes INTEGER)"
+)
+STAGE_SQLITE = "INSERT INTO staged_records VALUES (?, ?, ?, ?)"
+JOURNAL_STAGED_SQLITE = (
+    "INSERT INTO changes (product_id, date, level_before, level_after, undoes, "
+    "at, actor, cause, import_id, note) "
+    "SELECT s.product_id, s.date, r.inventory_level, s.level, s.undoes, ?, ?, ?, ?, ? "
+    "FROM staged_records s LEFT JOIN inventory_records r "
+    "ON r.product_id = s.product_id AND r.date = s.date ORDER BY s.rowid"
+)
+WRITE_STAGED_SQLITE = (
+    "INSERT INTO inventory_records (product_id, date, inventory_level) "
+    "SELECT product_id, date, level FROM staged_records WHERE true "
     "ON CONFLICT (product_id, date) DO UPDATE SET inventory_level = excluded.inventory_level"
 )
-UPSERT_POSTGRESQL = (
+WRITE_AND_JOURNAL_POSTGRESQL = (
+    "WITH s AS (SELECT * FROM unnest($1::bigint[], $2::date[], $3::integer[], $4::bigint[]) "
+    "WITH ORDINALITY AS s(product_id, date, level, undoes, n)), "
+    "journaled AS (INSERT INTO changes (product_id, date, level_before, level_after, undoes, "
+    "at, actor, cause, import_id, note) "
+    "SELECT s.product_id, s.date, r.inventory_level, s.level, s.undoes, "
+    "$5::timestamptz, $6::text, $7::text, $8::text, $9::text "
+    "FROM s LEFT JOIN inventory_records r ON r.product_id = s.product_id AND r.date = s.date "
+    "ORDER BY s.n) "
     "INSERT INTO inventory_records (product_id, date, inventory_level) "
-    "SELECT * FROM unnest($1::bigint[], $2::date[], $3::integer[]) "
+    "SELECT product_id, date, level FROM s "
     "ON CONFLICT (product_id, date) DO UPDATE SET inventory_level = EXCLUDED.inventory_level"
 )
+# The id the last row of this session's last insert took: ids follow the staged order.
+LAST_ID_POSTGRESQL = "SELECT currval(pg_get_serial_sequence('changes', 'id'))"
 REMOVE_SQLITE = "DELETE FROM inventory_records WHERE product_id = ? AND date = ?"
 REMOVE_POSTGRESQL = (
     "DELETE FROM inventory_records r USING unnest($1::bigint[], $2::date[]) AS k(product_id, day) "
@@ -70,26 +100,51 @@ class SqlInventoryRepository(InventoryRepository):
         except IntegrityError:
             raise ProductNotFound(record.product_id) from None
 
-    async def put_many(self, records: Sequence[RecordValues]) -> None:
+    async def put_many(
+        self,
+        records: Sequence[RecordValues],
+        origin: Origin,
+        undoes: Sequence[int] | None = None,
+    ) -> int:
         # A refused batch is undone whole on PostgreSQL (savepoint); on SQLite its rows before
         # the refused one stay in the transaction. Either way the caller rolls back on the
         # error, as the services do.
-        # The driver's own bulk statement: SQLAlchemy's executemany costs more per row than
+        # The driver's own statements: SQLAlchemy's executemany costs more per row than
         # the database does (a dictionary per row, then bind processing).
-        postgresql = self._tx.is_postgresql
-        sql = UPSERT_POSTGRESQL if postgresql else UPSERT_SQLITE
+        shared = origin_values(origin, self._tx.is_postgresql)
+        last_id = 0
         for start in range(0, len(records), WRITE_BATCH):
             batch = records[start : start + WRITE_BATCH]
-            rows = (
-                batch
-                if postgresql
-                else [(pid, day.isoformat(), level) for pid, day, level in batch]
-            )
+            marks = undoes[start : start + WRITE_BATCH] if undoes is not None else None
             try:
                 async with self._tx.refusable():
-                    await self._tx.write_rows(sql, rows)
+                    last_id = await self._write_and_journal(batch, marks, shared)
             except IntegrityError as error:
                 raise await self._missing_product(batch, error) from None
+        return last_id
+
+    async def _write_and_journal(
+        self, batch: Sequence[RecordValues], undoes: Sequence[int] | None, shared: list[Any]
+    ) -> int:
+        marks: Sequence[int | None] = undoes if undoes is not None else [None] * len(batch)
+        if self._tx.is_postgresql:
+            columns = [list(column) for column in zip(*batch, strict=True)]
+            await self._tx.write(WRITE_AND_JOURNAL_POSTGRESQL, [*columns, list(marks), *shared])
+            found = await self._tx.rows(LAST_ID_POSTGRESQL, [], small=False)
+            return int(found[0][0])
+        iso: dict[dt.date, str] = {}  # a batch repeats few days: each written once
+        staged = [
+            (pid, iso.get(day) or iso.setdefault(day, day.isoformat()), level, mark)
+            for (pid, day, level), mark in zip(batch, marks, strict=True)
+        ]
+        await self._tx.write(STAGING_SQLITE, [])
+        await self._tx.write("DELETE FROM staged_records", [])
+        await self._tx.write_rows(STAGE_SQLITE, staged)
+        await self._tx.write(JOURNAL_STAGED_SQLITE, shared)
+        await self._tx.write(WRITE_STAGED_SQLITE, [])
+        # The transaction holds SQLite's write lock: no other writer's ids.
+        found = await self._tx.rows("SELECT max(id) FROM changes", [], small=False)
+        return int(found[0][0])
 
     async def remove(self, product_id: int, date: dt.date) -> bool:
         if not storable(product_id):

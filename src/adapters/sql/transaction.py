@@ -144,6 +144,20 @@ class Transaction:
         except (*DriverFailure, *StorageFailure) as error:
             raise unavailable(error) from error
 
+    async def write(self, sql: str, parameters: Sequence[Any]) -> None:
+        """Run one statement straight through the driver (bulk writes from staged rows); a
+        refusal (a constraint) is raised as SQLAlchemy's IntegrityError, like execute's."""
+        try:
+            raw = await (await self.connection()).get_raw_connection()
+            driver: Any = raw.driver_connection
+            await driver.execute(sql, *parameters) if self.is_postgresql else await driver.execute(
+                sql, parameters
+            )
+        except (sqlite3.IntegrityError, asyncpg.IntegrityConstraintViolationError) as error:
+            raise IntegrityError(sql, None, error) from error
+        except (*DriverFailure, *StorageFailure) as error:
+            raise unavailable(error) from error
+
     def insert(self, table: Table) -> postgresql.Insert | sqlite.Insert:
         """The dialect's INSERT, which knows ON CONFLICT."""
         return postgresql.insert(table) if self.is_postgresql else sqlite.insert(table)
