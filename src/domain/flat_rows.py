@@ -155,8 +155,8 @@ class _numbered:
 def _split(text: str) -> Iterator[tuple[list[str], int]]:
     """What the csv reader gives for a text without quotes, carriage returns or NULs, at a
     third of its cost: on such a text every line is its fields joined by `;`."""
-    for number, line in enumerate(text.split("\n"), start=1):
-        yield line.split(";"), number
+    for number, line in enumerate(io.StringIO(text, newline=""), start=1):
+        yield line.rstrip("\n").split(";"), number  # line by line: no list of them all
 
 
 def _rows(numbered: Iterable[tuple[list[str], int]]) -> Iterator[FlatRow | LineError]:
