@@ -10,11 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import NamedTuple
 
 from domain.errors import InvalidValue
+from domain.model import HistoryRow
 
 ANONYMOUS = "anonymous"
 MAX_ACTOR_LENGTH = 100
@@ -47,11 +49,17 @@ class Author:
 class Origin:
     """What every entry of one write shares: when, who, why and what caused it."""
 
-    at: dt.datetime  # UTC
+    at: dt.datetime
     actor: str
     cause: Cause
     note: str | None = None
     import_id: str | None = None
+
+    def __post_init__(self) -> None:
+        # Always in UTC, a time without a zone taken as UTC: every store writes it as read.
+        at = self.at
+        utc = at.replace(tzinfo=dt.UTC) if at.tzinfo is None else at.astimezone(dt.UTC)
+        object.__setattr__(self, "at", utc)
 
     @classmethod
     def now(cls, author: Author, cause: Cause, import_id: str | None = None) -> Origin:
@@ -99,6 +107,11 @@ class ChangeQuery:
             and (self.actor is None or change.origin.actor == self.actor)
             and (self.before_id is None or change.id < self.before_id)
         )
+
+
+def removals(rows: Iterable[HistoryRow]) -> list[LevelChange]:
+    """The entries of records about to be removed with their product or by a replace."""
+    return [(row.product_id, row.date, row.level, None, None) for row in rows]
 
 
 def new_import_id() -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from domain.changes import (
     MAX_CHANGES_PAGE,
@@ -18,8 +18,8 @@ from domain.changes import (
 from domain.errors import Blocked, ChangeNotFound, ImportNotFound, InvalidValue, UndoConflict
 from domain.model import InventoryRecord, RecordValues, check_product_id
 from domain.ports import UnitOfWork
+from domain.transfer import BATCH_ROWS
 
-WRITE_BATCH = 10_000
 MAX_BLOCKED_LISTED = 100  # an undo blocked on a million records names the first hundred
 
 
@@ -43,11 +43,8 @@ async def list_changes(uow: UnitOfWork, query: ChangeQuery) -> ChangePage:
         raise InvalidValue("start", f"{query.start.isoformat()} is after end {query.end}")
     for product_id in query.product_ids:
         check_product_id(product_id)
-    one_more = ChangeQuery(
-        query.product_ids, query.start, query.end, query.actor, query.before_id, query.limit + 1
-    )
-    async with uow:
-        found = await uow.changes.find(one_more)
+    async with uow:  # one more than asked: whether another page follows
+        found = await uow.changes.find(replace(query, limit=query.limit + 1))
     if len(found) > query.limit:
         return ChangePage(found[: query.limit], found[query.limit - 1].id)
     return ChangePage(found, None)
@@ -91,8 +88,8 @@ async def undo_import(uow: UnitOfWork, import_id: str, author: Author = SOMEONE)
         origin = Origin.now(author, Cause.UNDO)
         keys = list(first)
         last_id = 0
-        for start in range(0, len(keys), WRITE_BATCH):
-            batch = keys[start : start + WRITE_BATCH]
+        for start in range(0, len(keys), BATCH_ROWS):
+            batch = keys[start : start + BATCH_ROWS]
             gone = [key for key in batch if first[key].before is None]
             back = {key: level for key in batch if (level := first[key].before) is not None}
             if gone:
@@ -118,11 +115,13 @@ async def _current_levels(
     current: dict[tuple[int, dt.date], int | None] = {}
     blocked: list[Blocked] = []
     count = 0
+    existing = {product.id for product in await uow.products.many(list(by_product))}
     for product_id, dates in sorted(by_product.items()):
-        if await uow.products.get(product_id) is None:
+        if product_id not in existing:
             date = min(dates)
-            blocked.append(Blocked(product_id, date, expected[product_id, date], None, False))
             count += len(dates)
+            if len(blocked) < MAX_BLOCKED_LISTED:
+                blocked.append(Blocked(product_id, date, expected[product_id, date], None, False))
             continue
         rows = await uow.inventory.history([product_id], min(dates), max(dates))
         stored = {row.date: row.level for row in rows}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 
-from domain.changes import SOMEONE, Author, Cause, Origin
+from domain.changes import SOMEONE, Author, Cause, Origin, removals
 from domain.errors import (
     InvalidValue,
     ProductChanged,
@@ -74,8 +74,8 @@ async def delete_product(
         records = await uow.inventory.history([product_id], None, None)
         await uow.products.remove(product_id)
         if records:
-            removed = [(product_id, row.date, row.level, None, None) for row in records]
-            await uow.changes.record(Origin.now(author, Cause.PRODUCT_DELETION), removed)
+            origin = Origin.now(author, Cause.PRODUCT_DELETION)
+            await uow.changes.record(origin, removals(records))
         await uow.commit()
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from domain import flat_rows
-from domain.changes import SOMEONE, Author, Cause, Origin, new_import_id
+from domain.changes import SOMEONE, Author, Cause, Origin, new_import_id, removals
 from domain.errors import InvalidRows, InvalidValue, LineError, ProductNotFound
 from domain.flat_rows import FlatRow
 from domain.model import HistoryRow, Product, RecordValues, name_key
@@ -148,9 +148,7 @@ async def _record_removal_of_everything(
             product_ids[start : start + PRODUCTS_PER_READ], None, None
         )
         if rows:
-            await uow.changes.record(
-                origin, [(row.product_id, row.date, row.level, None, None) for row in rows]
-            )
+            await uow.changes.record(origin, removals(rows))
 
 
 async def export_rows(

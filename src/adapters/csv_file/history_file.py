@@ -79,11 +79,9 @@ def lines(log: ChangeLog, start: int, end: int, prefix: str = "") -> Iterator[st
 
 
 def origin_line(origin: Origin) -> str:
-    at = origin.at
-    at = at.replace(tzinfo=dt.UTC) if at.tzinfo is None else at.astimezone(dt.UTC)
     fields = (
         ORIGIN,
-        f"{at:%Y-%m-%dT%H:%M:%S.%f}Z",
+        f"{origin.at:%Y-%m-%dT%H:%M:%S.%f}Z",
         str(origin.cause),
         _user_text(origin.import_id),
         _user_text(origin.actor),
@@ -268,13 +266,12 @@ def _first_id(text: bytes, path: Path) -> int:
 
 
 def _last_id(text: bytes, path: Path) -> int:
-    end = len(text)
-    while end:
-        start = text.rfind(b"\n", 0, end - 1) + 1
-        if not text.startswith(ORIGIN.encode(), start):
-            return _id_of(text[start : text.find(b";", start)], path)
-        end = start
-    return 0
+    """The id of the last entry line of history text (0: there is none)."""
+    end = _after_last_entry(text)
+    if not end:
+        return 0
+    start = text.rfind(b"\n", 0, end - 1) + 1
+    return _id_of(text[start : text.find(b";", start)], path)
 
 
 def _id_of(text: bytes, path: Path) -> int:

@@ -117,10 +117,10 @@ class SqlChangeRepository(ChangeRepository):
         if len(rows) < STAGE_FROM:
             await self._tx.write_rows(INSERT_SQLITE, [(*row, *shared) for row in rows])
         else:
-            await self._tx.rows(STAGING_SQLITE, [], small=False)
-            await self._tx.rows("DELETE FROM staged_changes", [], small=False)
+            await self._tx.write(STAGING_SQLITE, [])
+            await self._tx.write("DELETE FROM staged_changes", [])
             await self._tx.write_rows(STAGE_SQLITE, rows)
-            await self._tx.rows(UNSTAGE_SQLITE, shared, small=False)
+            await self._tx.write(UNSTAGE_SQLITE, shared)
         # The transaction holds SQLite's write lock since the INSERT: no other writer's ids.
         found = await self._tx.rows("SELECT max(id) FROM changes", [], small=False)
         return int(found[0][0])
@@ -140,7 +140,7 @@ class SqlChangeRepository(ChangeRepository):
             at, actor, cause, import_id, note = key = tuple(shared)
             origin = origins.get(key)
             if origin is None:
-                when = at if postgresql else _utc(dt.datetime.fromisoformat(at))
+                when = at if postgresql else dt.datetime.fromisoformat(at)  # naive: UTC
                 origin = origins[key] = Origin(when, actor, Cause(cause), note, import_id)
             date = day if postgresql else dates.get(day) or _remember(dates, day)
             found.append(Change(change_id, product_id, date, before, after, undoes, origin))
@@ -188,15 +188,10 @@ def _matches_nothing(query: ChangeQuery, storable_ids: list[int]) -> bool:
 
 def origin_values(origin: Origin, postgresql: bool) -> list[Any]:
     """The columns every entry of one write shares: at, actor, cause, import_id, note."""
-    at: Any = _utc(origin.at)
+    at: Any = origin.at
     if not postgresql:  # SQLAlchemy's text for a DateTime on SQLite (naive, here UTC)
         at = at.replace(tzinfo=None).isoformat(" ", "microseconds")
     return [at, origin.actor, origin.cause.value, origin.import_id, origin.note]
-
-
-def _utc(at: dt.datetime) -> dt.datetime:
-    """The instant in UTC; a naive time is taken as UTC already, as the domain keeps it."""
-    return at.replace(tzinfo=dt.UTC) if at.tzinfo is None else at.astimezone(dt.UTC)
 
 
 def _remember(dates: dict[Any, dt.date], text: str) -> dt.date:
