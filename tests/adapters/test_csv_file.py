@@ -6,7 +6,7 @@ import asyncio
 import datetime as dt
 import os
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 from pathlib import Path
 from random import Random
 
@@ -76,6 +76,21 @@ def crash(storage: CsvStorage) -> None:
     """Let go of the store as a killed process would: no orderly close, so no fold."""
     os.close(storage._lock_fd or -1)
     storage._lock_fd = None
+
+
+async def fails_at(
+    monkeypatch: pytest.MonkeyPatch, owner: object, name: str, work: Awaitable[object]
+) -> None:
+    """Run `work` with `owner.name` failing as a crash there would (an OSError), then put
+    `owner.name` back."""
+
+    def die(*_: object) -> None:
+        raise OSError(5, f"simulated crash at {name}")
+
+    monkeypatch.setattr(owner, name, die)
+    with pytest.raises(OSError, match="simulated crash"):
+        await work
+    monkeypatch.undo()
 
 
 async def test_a_restart_replays_the_journal_and_folds_it(tmp_path: Path) -> None:
@@ -177,17 +192,14 @@ async def test_a_crash_while_a_large_commit_is_folded_keeps_the_newest_levels(
     await first.open()
     await write_sample(first)  # in the journal: Lamp on DAY at level 4
 
-    def die(path: Path, size: int) -> None:
-        raise OSError(5, "simulated crash while folding")
-
-    monkeypatch.setattr(journal, "cut", die)
-    with pytest.raises(OSError, match="simulated crash"):
-        async with first.unit_of_work() as uow:  # replacing everything rewrites the file
+    async def replace_everything() -> None:  # which rewrites the file
+        async with first.unit_of_work() as uow:
             await uow.products.remove_all()
             await uow.products.add(Product(1, "Lamp"))
             await uow.inventory.put(InventoryRecord(1, DAY, 99))
             await uow.commit()
-    monkeypatch.undo()
+
+    await fails_at(monkeypatch, journal, "cut", replace_everything())  # while folding
     crash(first)
     second = CsvStorage(tmp_path / "inventory.csv")
     await second.open()
@@ -345,13 +357,7 @@ async def test_a_crash_between_history_append_and_journal_cut_writes_no_entry_tw
     await services.set_level(first.unit_of_work(), 1, DAY, 5)
     await services.set_level(first.unit_of_work(), 1, DAY, 6)
 
-    def die(path: Path, size: int) -> None:
-        raise OSError(5, "simulated crash after the history append")
-
-    monkeypatch.setattr(journal, "cut", die)
-    with pytest.raises(OSError, match="simulated crash"):
-        await first.fold()
-    monkeypatch.undo()
+    await fails_at(monkeypatch, journal, "cut", first.fold())  # after the history append
     crash(first)
     assert ids_in_history_file(first) == [1, 2]  # appended, and still in the journal
     assert "#2;1;31-01-2025;5;6;" in first.journal.read_text(encoding="utf-8")
@@ -374,13 +380,7 @@ async def test_a_torn_history_append_is_written_again_whole(
     await first.fold()
     await services.set_level(first.unit_of_work(), 1, DAY, 6, author=Author("bob"))
 
-    def die(path: Path, size: int) -> None:
-        raise OSError(5, "simulated crash after the history append")
-
-    monkeypatch.setattr(journal, "cut", die)
-    with pytest.raises(OSError, match="simulated crash"):
-        await first.fold()
-    monkeypatch.undo()
+    await fails_at(monkeypatch, journal, "cut", first.fold())  # after the history append
     crash(first)
     whole = first.history.read_bytes()
     torn = whole[: whole.rindex(b"\n2;") + 4]  # the crash kept half of the append
@@ -404,13 +404,8 @@ async def test_a_large_commit_keeps_its_entries_through_a_crash_after_its_ready_
     await services.set_level(first.unit_of_work(), 1, DAY, 5)  # in the journal, entry 1
     rows = [FlatRow(1, "Lamp", DAY, 50), FlatRow(3, "Stool", DAY, 30)]
 
-    def die(main: Path, from_journal: bytes) -> None:
-        raise OSError(5, "simulated crash right after the ready file")
-
-    monkeypatch.setattr(history_file, "settle", die)
-    with pytest.raises(OSError, match="simulated crash"):  # a replace rewrites the file
-        await transfer.import_rows(first.unit_of_work(), rows, ImportMode.REPLACE)
-    monkeypatch.undo()
+    replacing = transfer.import_rows(first.unit_of_work(), rows, ImportMode.REPLACE)
+    await fails_at(monkeypatch, history_file, "settle", replacing)  # right after the ready file
     crash(first)
     assert history_file.pending_path(first.path).exists()
     second = await opened(first.path)
@@ -438,14 +433,9 @@ async def test_a_pending_file_without_a_ready_file_is_a_commit_that_never_happen
     await write_sample(first)
     await services.set_level(first.unit_of_work(), 1, DAY, 5)
 
-    def die(path: Path, index: object) -> None:
-        raise OSError(5, "simulated crash before the ready file")
-
-    monkeypatch.setattr(file_io, "write_ready", die)
     rows = [FlatRow(1, "Lamp", DAY, 50)]
-    with pytest.raises(OSError, match="simulated crash"):
-        await transfer.import_rows(first.unit_of_work(), rows, ImportMode.REPLACE)
-    monkeypatch.undo()
+    replacing = transfer.import_rows(first.unit_of_work(), rows, ImportMode.REPLACE)
+    await fails_at(monkeypatch, file_io, "write_ready", replacing)  # before the ready file
     crash(first)
     assert history_file.pending_path(first.path).exists()
     second = await opened(first.path)

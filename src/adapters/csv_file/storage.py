@@ -179,7 +179,7 @@ class CsvStorage:
         seen without one is a large commit that never happened.
         """
         if waiting:
-            file_stamp, journal_size = self._finish_fold(), 0
+            (file_stamp, _), journal_size = self._finish_fold(), 0
         if file_stamp != self._file_stamp or journal_size < self._journal_end:
             if not waiting:
                 history_file.discard_pending(self.path)
@@ -231,10 +231,8 @@ class CsvStorage:
         else:
             history_file.discard_pending(self.path)
         file_io.write_ready(self.path, self.index)
-        settled = self._settle_history()
-        journal.cut(self.journal, 0)
+        self._file_stamp, settled = self._finish_fold()
         self._journal_end = 0
-        self._file_stamp = file_io.publish_ready(self.path)
         # What we appended is in our log already: the next read of the file starts after it.
         if settled and settled.start == self._history_end and settled.last == len(log):
             stamp = file_io.stamp_of(self.history)
@@ -242,14 +240,11 @@ class CsvStorage:
             self._history_inode = stamp.inode if stamp else None
         self._fold_seconds = time.perf_counter() - started
 
-    def _finish_fold(self) -> file_io.Stamp:
+    def _finish_fold(self) -> tuple[file_io.Stamp, history_file.Settled | None]:
         """Finish a fold whose ready file waits: history, journal, then the file itself."""
-        self._settle_history()
+        settled = history_file.settle(self.path, journal.history(self.journal))
         journal.cut(self.journal, 0)
-        return file_io.publish_ready(self.path)
-
-    def _settle_history(self) -> history_file.Settled | None:
-        return history_file.settle(self.path, journal.history(self.journal))
+        return file_io.publish_ready(self.path), settled
 
 
 _NO_FILE = file_io.Stamp(0, 0, 0)

@@ -23,6 +23,10 @@ def _column() -> array[int]:
     return array("q")
 
 
+def _column_of(values: Iterable[int | None]) -> array[int]:
+    return array("q", [_NONE if value is None else value for value in values])
+
+
 class ChangeLog:
     def __init__(self) -> None:
         self.products = _column()
@@ -40,29 +44,18 @@ class ChangeLog:
 
     def append(self, origin: Origin, changes: Iterable[LevelChange]) -> int:
         """Add entries; the id of the last one (0 when there are none at all)."""
-        if not self.origins or self.origins[-1] is not origin:
-            self.origins.append(origin)
-            self.origin_starts.append(len(self))
-        start = len(self)
         columns = list(zip(*changes, strict=True))
-        if columns:  # a column at a time: an import appends ten thousand entries per call
-            products, dates, befores, afters, undoes = columns
-            self.products.extend(products)
-            self.days.extend([date.toordinal() for date in dates])
-            self.befores.extend([_NONE if level is None else level for level in befores])
-            self.afters.extend([_NONE if level is None else level for level in afters])
-            self.undoes.extend([_NONE if entry is None else entry for entry in undoes])
-            by_product = self.by_product
-            positions_of = range(start, len(self))
-            for product_id, run in groupby(positions_of, key=lambda p: products[p - start]):
-                positions = by_product.get(product_id)
-                if positions is None:
-                    positions = by_product[product_id] = _column()
-                positions.extend(run)
-        if self.origin_starts[-1] == len(self):  # nothing was added under it
-            self.origins.pop()
-            self.origin_starts.pop()
-        return len(self)
+        if not columns:
+            return len(self)
+        products, dates, befores, afters, undoes = columns
+        return self.extend(
+            [(0, origin)],
+            array("q", products),
+            array("q", [date.toordinal() for date in dates]),
+            _column_of(befores),
+            _column_of(afters),
+            _column_of(undoes),
+        )
 
     def extend(
         self,
@@ -151,16 +144,6 @@ class ChangeLog:
                 end = self._origin_end(number)
                 found.extend(self._entry(p) for p in range(self.origin_starts[number], end))
         return found
-
-    def since(self, start: int) -> Iterator[tuple[int, Origin, LevelChange]]:
-        """(id, origin, entry) for each entry from position `start` on, oldest first."""
-        for position in range(start, len(self)):
-            change = self._entry(position)
-            yield (
-                change.id,
-                change.origin,
-                (change.product_id, change.date, change.before, change.after, change.undoes),
-            )
 
     # Transactions: the owner marks where one begins and cuts back to it on rollback.
 

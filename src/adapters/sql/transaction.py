@@ -132,27 +132,27 @@ class Transaction:
         PostgreSQL runs it once, with one array per column as $1, $2, ... (for `unnest`).
         A refusal (a constraint) is raised as SQLAlchemy's IntegrityError, like execute's.
         """
-        try:
-            raw = await (await self.connection()).get_raw_connection()
-            driver: Any = raw.driver_connection
+        async with self._driver(sql) as driver:
             if self.is_postgresql:
                 await driver.execute(sql, *(list(column) for column in zip(*rows, strict=True)))
             else:
                 await driver.executemany(sql, rows)
-        except (sqlite3.IntegrityError, asyncpg.IntegrityConstraintViolationError) as error:
-            raise IntegrityError(sql, None, error) from error
-        except (*DriverFailure, *StorageFailure) as error:
-            raise unavailable(error) from error
 
     async def write(self, sql: str, parameters: Sequence[Any]) -> None:
         """Run one statement straight through the driver (bulk writes from staged rows); a
         refusal (a constraint) is raised as SQLAlchemy's IntegrityError, like execute's."""
+        async with self._driver(sql) as driver:
+            if self.is_postgresql:
+                await driver.execute(sql, *parameters)
+            else:
+                await driver.execute(sql, parameters)
+
+    @asynccontextmanager
+    async def _driver(self, sql: str) -> AsyncIterator[Any]:
+        """This unit of work's driver connection (aiosqlite's or asyncpg's) for a write."""
         try:
             raw = await (await self.connection()).get_raw_connection()
-            driver: Any = raw.driver_connection
-            await driver.execute(sql, *parameters) if self.is_postgresql else await driver.execute(
-                sql, parameters
-            )
+            yield raw.driver_connection
         except (sqlite3.IntegrityError, asyncpg.IntegrityConstraintViolationError) as error:
             raise IntegrityError(sql, None, error) from error
         except (*DriverFailure, *StorageFailure) as error:
