@@ -11,7 +11,7 @@ from domain import history, services, transfer
 from domain.changes import Author, Cause, Change, ChangeQuery, Origin
 from domain.errors import UndoConflict
 from domain.flat_rows import FlatRow
-from domain.model import HistoryRow, InventoryRecord, Product
+from domain.model import InventoryRecord, Product
 from domain.transfer import ImportMode
 from tests.adapters.origins import BULK
 
@@ -222,14 +222,6 @@ async def test_an_import_undo_is_refused_whole_when_one_record_moved_on(storage:
         (day(1), 51, 99)
     ]
     assert await levels(storage) == {(1, DAY): 50, (1, day(1)): 99}
-    assert [HistoryRow(1, "Product 1", DAY, 50)] == [
-        row for row in await _rows(storage) if row.date == DAY
-    ]
-
-
-async def _rows(storage: Storage) -> list[HistoryRow]:
-    async with storage.unit_of_work() as uow:
-        return await uow.inventory.history(None, None, None)
 
 
 async def test_a_bulk_write_records_each_record_with_the_level_it_replaced(
