@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from bench.targets import machine_speed
+
 Results = dict[str, Any]
 LIMIT_OF = {"csv": "sqlite", "sqlite": "sqlite", "postgresql": "postgresql"}
 
@@ -119,6 +121,7 @@ def markdown(results: Results, targets: list[tuple[str, str, bool | None]]) -> s
         "## Targets",
         *targets_table(targets),
         "",
+        *([speed, ""] if (speed := machine_speed(results)) else []),
         "## HTTP (ratios against the bare limit measured in the same run)",
         *http_table(results),
         "",

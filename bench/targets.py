@@ -79,6 +79,26 @@ BOUNDS: list[tuple[str, tuple[str | int, ...], float, str]] = [
 ]
 
 
+# The issue measured its figures on a machine where the bare limit (query (a), bare ASGI with
+# sqlite3 and msgspec) took about 2 ms of CPU a request.
+REFERENCE_LIMIT_CPU_MS = 2.0
+
+
+def machine_speed(results: dict[str, Any]) -> str | None:
+    """How fast this machine ran the bare limit against the issue's: the absolute targets
+    (seconds, milliseconds) hold for that machine, and scale with this factor elsewhere."""
+    cpu_ms = _get(results, "limits", "sqlite", 1, "cpu_ms")
+    if not cpu_ms:
+        return None
+    return (
+        f"Machine speed: the bare limit took {cpu_ms:.2f} ms of CPU a request here, against "
+        f"about {REFERENCE_LIMIT_CPU_MS:.0f} ms where the issue set its targets: this machine "
+        f"ran {REFERENCE_LIMIT_CPU_MS / cpu_ms:.2f}x as fast. The ratios hold on any machine; "
+        "the absolute figures (seconds, milliseconds) grow on a slower or busier one by about "
+        "that factor."
+    )
+
+
 def judge(results: dict[str, Any]) -> list[Target]:
     """Every target of the issue: its measurement in this run, and whether it is met."""
     scale, edits = results["scale"], results["csv_edit"]
