@@ -14,7 +14,7 @@ from sqlalchemy import pool, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 
-from adapters.sql import changes, inventory
+from adapters.sql import changes, inventory, transaction
 from adapters.sql.storage import SqlStorage
 from adapters.sql.tables import changes as changes_table
 from adapters.sql.urls import database_url
@@ -81,6 +81,54 @@ async def test_units_of_work_that_read_then_write_at_once_all_succeed(sql_url: s
         )
         async with second.unit_of_work() as uow:
             assert [row.date for row in await uow.inventory.history([1], None, None)] == dates
+
+
+@pytest.mark.parametrize("sql_url", ["sqlite"], indirect=True)
+async def test_sqlite_writers_of_one_process_wait_their_turn_and_readers_do_not(
+    sql_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(transaction, "WRITE_WAIT_S", 0.2)  # SQLite's own busy wait is 5 s
+
+    async def put(storage: SqlStorage, date: dt.date, level: int) -> None:
+        async with storage.unit_of_work() as uow:
+            await uow.inventory.put(InventoryRecord(1, date, level))
+            await uow.commit()
+
+    async with opened(sql_url) as storage:
+        async with storage.unit_of_work() as uow:
+            await uow.products.add(Product(1, "Blue widget"))
+            await uow.commit()
+        async with storage.unit_of_work() as holder:
+            await holder.inventory.put(InventoryRecord(1, DAY, 1))
+            async with storage.unit_of_work() as reader:
+                assert await reader.products.get(1) == Product(1, "Blue widget")
+            with pytest.raises(StorageUnavailable, match="busy with another write for 0.2 s"):
+                await put(storage, DAY + dt.timedelta(days=1), 2)
+            queued = asyncio.create_task(put(storage, DAY + dt.timedelta(days=2), 3))
+            await asyncio.sleep(0.05)
+            assert not queued.done()
+            await holder.commit()
+        await queued
+        async with storage.unit_of_work() as uow:
+            stored = await uow.inventory.history([1], None, None)
+    assert [(row.date.day, row.level) for row in stored] == [(1, 1), (3, 3)]
+
+
+@pytest.mark.parametrize("sql_url", ["sqlite"], indirect=True)
+async def test_a_sqlite_writer_that_fails_lets_the_next_one_in(
+    sql_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(transaction, "WRITE_WAIT_S", 0.2)
+    async with opened(sql_url) as storage:
+        with pytest.raises(ProductNotFound):
+            async with storage.unit_of_work() as uow:
+                await uow.products.add(Product(1, "Blue widget"))
+                await uow.inventory.put(InventoryRecord(2, DAY, 1))
+        async with storage.unit_of_work() as uow:  # would wait in vain for a lock never given back
+            await uow.products.add(Product(1, "Blue widget"))
+            await uow.commit()
+        async with storage.unit_of_work() as uow:
+            assert await uow.products.all() == [Product(1, "Blue widget")]
 
 
 async def test_records_of_a_missing_product_are_refused_naming_it(sql_url: str) -> None:

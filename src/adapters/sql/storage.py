@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from collections.abc import Sequence
 from typing import Any
@@ -53,6 +54,8 @@ class SqlStorage:
         self._engine: AsyncEngine | None = None
         self._reader: sqlite3.Connection | None = None
         self._readers: Any = None  # PostgreSQL: asyncpg's pool for the small reads
+        # SQLite: this process's writers take turns (see Transaction); PostgreSQL locks rows.
+        self._write_lock = asyncio.Lock() if self.kind == "sqlite" else None
 
     async def open(self) -> None:
         """Connect and check the schema; StorageUnavailable says what to do when either fails."""
@@ -84,7 +87,7 @@ class SqlStorage:
         if self._engine is None:
             raise StorageUnavailable(f"{shown(self.url)} is not open")
         reader = self._read if self._reader else self._fetch if self._readers else None
-        return SqlUnitOfWork(self._engine, reader)
+        return SqlUnitOfWork(self._engine, reader, self._write_lock)
 
     def _open_reader(self) -> sqlite3.Connection | None:
         """SQLite: one plain connection for the small reads, run on the event loop's thread.

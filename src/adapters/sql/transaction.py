@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
@@ -30,6 +31,7 @@ DriverFailure = (
 """What the drivers themselves raise, on the reads that bypass SQLAlchemy."""
 Reader = Callable[[str, Sequence[Any]], Awaitable[Sequence[Any]]]
 """Runs a small read outside any unit of work's connection (see SqlStorage)."""
+WRITE_WAIT_S = 5.0  # as long as SQLite's busy_timeout: the wait for another writer
 
 
 def reason(error: BaseException) -> str:
@@ -51,11 +53,25 @@ class Transaction:
     `reader`: until a statement needs the connection (any write does), such reads run on
     the reader, and see what the connection would see then (the latest commits: the
     connection has opened no transaction before its first write).
+
+    SQLite lets one writer at a time hold the database. With a `write_lock` (the process's
+    own, for that database) a transaction takes it before its first write and gives it back
+    when it ends, so the process's writers queue for each other: a writer that found the
+    database busy would instead sleep in SQLite's busy handler, in steps of up to 100 ms,
+    long after the lock was free. Other processes' writers still wait through the busy
+    timeout.
     """
 
-    def __init__(self, engine: AsyncEngine, reader: Reader | None = None) -> None:
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        reader: Reader | None = None,
+        write_lock: asyncio.Lock | None = None,
+    ) -> None:
         self._engine = engine
         self._reader = reader
+        self._write_lock = write_lock
+        self._writing = False  # holds the write lock
         self._connection: AsyncConnection | None = None
         self.is_postgresql = engine.dialect.name == "postgresql"
 
@@ -83,17 +99,43 @@ class Transaction:
             await (self._connection.commit() if commit else self._connection.rollback())
         except StorageFailure as error:
             raise unavailable(error) from error
+        finally:
+            self._done_writing()
 
     async def close(self) -> None:
         """Give the connection back to the pool, rolling back what was not committed."""
         connection, self._connection = self._connection, None
-        if connection is not None:
-            await connection.close()
+        try:
+            if connection is not None:
+                await connection.close()
+        finally:
+            self._done_writing()
+
+    async def _before_write(self) -> None:
+        """Queue for the process's write lock, once per transaction (SQLite only)."""
+        if self._write_lock is None or self._writing:
+            return
+        try:
+            async with asyncio.timeout(WRITE_WAIT_S):
+                await self._write_lock.acquire()
+        except TimeoutError:
+            raise StorageUnavailable(
+                f"the database stayed busy with another write for {WRITE_WAIT_S:g} s"
+            ) from None
+        self._writing = True
+
+    def _done_writing(self) -> None:
+        if self._writing:
+            self._writing = False
+            assert self._write_lock is not None
+            self._write_lock.release()
 
     async def execute(
         self, statement: Executable, parameters: Parameters | None = None
     ) -> CursorResult[Any]:
         """Run a statement; an IntegrityError stays for the repository to explain."""
+        if statement.is_dml:
+            await self._before_write()
         try:
             return await (await self.connection()).execute(statement, parameters)
         except IntegrityError:
@@ -150,6 +192,7 @@ class Transaction:
     @asynccontextmanager
     async def _driver(self, sql: str) -> AsyncIterator[Any]:
         """This unit of work's driver connection (aiosqlite's or asyncpg's) for a write."""
+        await self._before_write()
         try:
             raw = await (await self.connection()).get_raw_connection()
             yield raw.driver_connection

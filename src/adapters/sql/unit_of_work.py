@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from types import TracebackType
 from typing import Self
 
@@ -25,14 +26,20 @@ class SqlUnitOfWork(UnitOfWork):
     connection had committed meanwhile, which a busy timeout cannot wait out.
     """
 
-    def __init__(self, engine: AsyncEngine, reader: Reader | None = None) -> None:
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        reader: Reader | None = None,
+        write_lock: asyncio.Lock | None = None,
+    ) -> None:
         self._engine = engine
         self._reader = reader
+        self._write_lock = write_lock
         self._tx: Transaction | None = None
 
     async def __aenter__(self) -> Self:
         # The connection is taken from the pool by the first statement that needs it.
-        self._tx = Transaction(self._engine, self._reader)
+        self._tx = Transaction(self._engine, self._reader, self._write_lock)
         self.products = SqlProductRepository(self._tx)
         self.inventory = SqlInventoryRepository(self._tx)
         self.changes = SqlChangeRepository(self._tx)
