@@ -102,7 +102,7 @@ async def test_sqlite_writers_of_one_process_wait_their_turn_and_readers_do_not(
             await holder.inventory.put(InventoryRecord(1, DAY, 1))
             async with storage.unit_of_work() as reader:
                 assert await reader.products.get(1) == Product(1, "Blue widget")
-            with pytest.raises(StorageUnavailable, match="busy with another write for 0.2 s"):
+            with pytest.raises(StorageUnavailable, match=r"busy with another write for 0\.2 s"):
                 await put(storage, DAY + dt.timedelta(days=1), 2)
             queued = asyncio.create_task(put(storage, DAY + dt.timedelta(days=2), 3))
             await asyncio.sleep(0.05)
@@ -129,6 +129,31 @@ async def test_a_sqlite_writer_that_fails_lets_the_next_one_in(
             await uow.commit()
         async with storage.unit_of_work() as uow:
             assert await uow.products.all() == [Product(1, "Blue widget")]
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("sql_url", ["postgresql"], indirect=True)
+async def test_a_record_another_writer_adds_meanwhile_is_written_over_from_its_level(
+    sql_url: str,
+) -> None:
+    async with opened(sql_url) as storage:
+        async with storage.unit_of_work() as uow:
+            await uow.products.add(Product(1, "Blue widget"))
+            await uow.commit()
+        async with raw_connection(sql_url) as other, storage.unit_of_work() as uow:
+            await other.execute(
+                text("INSERT INTO inventory_records VALUES (1, :day, 5)"), {"day": DAY}
+            )
+            writing = asyncio.create_task(uow.inventory.put_many([(1, DAY, 9)], BULK))
+            await asyncio.sleep(0.3)
+            assert not writing.done(), "the write did not wait for the other writer's record"
+            await other.commit()
+            await writing
+            await uow.commit()
+        async with storage.unit_of_work() as uow:
+            assert await uow.inventory.get(1, DAY) == InventoryRecord(1, DAY, 9)
+            [entry] = await uow.changes.find(ChangeQuery(product_ids=(1,)))
+    assert (entry.before, entry.after) == (5, 9)
 
 
 async def test_records_of_a_missing_product_are_refused_naming_it(sql_url: str) -> None:
