@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 from collections.abc import Sequence
+from functools import partial
 from typing import Any
 
 import asyncpg  # type: ignore[import-untyped]
@@ -12,7 +13,7 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from adapters.sql.migrations import current_revision, head_revision, is_known_revision
-from adapters.sql.transaction import DriverFailure, StorageFailure, reason
+from adapters.sql.transaction import DriverFailure, StorageFailure, Transaction, reason
 from adapters.sql.unit_of_work import SqlUnitOfWork
 from adapters.sql.urls import (
     NotSqlStorage,
@@ -87,7 +88,7 @@ class SqlStorage:
         if self._engine is None:
             raise StorageUnavailable(f"{shown(self.url)} is not open")
         reader = self._read if self._reader else self._fetch if self._readers else None
-        return SqlUnitOfWork(self._engine, reader, self._write_lock)
+        return SqlUnitOfWork(partial(Transaction, self._engine, reader, self._write_lock))
 
     def _open_reader(self) -> sqlite3.Connection | None:
         """SQLite: one plain connection for the small reads, run on the event loop's thread.

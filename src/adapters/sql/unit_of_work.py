@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
+from collections.abc import Callable
 from types import TracebackType
 from typing import Self
-
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.sql.changes import SqlChangeRepository
 from adapters.sql.inventory import SqlInventoryRepository
 from adapters.sql.products import SqlProductRepository
-from adapters.sql.transaction import Reader, StorageFailure, Transaction, unavailable
+from adapters.sql.transaction import StorageFailure, Transaction, unavailable
 from domain.ports import UnitOfWork
 
 
@@ -26,20 +24,13 @@ class SqlUnitOfWork(UnitOfWork):
     connection had committed meanwhile, which a busy timeout cannot wait out.
     """
 
-    def __init__(
-        self,
-        engine: AsyncEngine,
-        reader: Reader | None = None,
-        write_lock: asyncio.Lock | None = None,
-    ) -> None:
-        self._engine = engine
-        self._reader = reader
-        self._write_lock = write_lock
+    def __init__(self, begin: Callable[[], Transaction]) -> None:
+        self._begin = begin  # the storage's: its engine, reader and write lock
         self._tx: Transaction | None = None
 
     async def __aenter__(self) -> Self:
         # The connection is taken from the pool by the first statement that needs it.
-        self._tx = Transaction(self._engine, self._reader, self._write_lock)
+        self._tx = self._begin()
         self.products = SqlProductRepository(self._tx)
         self.inventory = SqlInventoryRepository(self._tx)
         self.changes = SqlChangeRepository(self._tx)
