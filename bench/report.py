@@ -7,6 +7,10 @@ from typing import Any
 from bench.targets import machine_speed
 
 Results = dict[str, Any]
+STANDARD_ONLY = (
+    "The targets are set for the standard data set (1.1M records); on this smaller one they are "
+    "a quick check, and a ratio may read differently (shorter histories)."
+)
 LIMIT_OF = {"csv": "sqlite", "sqlite": "sqlite", "postgresql": "postgresql"}
 
 
@@ -119,6 +123,7 @@ def markdown(results: Results, targets: list[tuple[str, str, bool | None]]) -> s
         f"{meta['machine']}.",
         "",
         "## Targets",
+        *([] if meta["preset"] == "standard" else [STANDARD_ONLY, ""]),
         *targets_table(targets),
         "",
         *([speed, ""] if (speed := machine_speed(results)) else []),

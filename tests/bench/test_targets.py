@@ -25,6 +25,7 @@ def _results(sqlite_import_s: float, limit_cpu_ms: float = 2.0) -> dict[str, Any
         return {"100000": small, "1095000": big}
 
     return {
+        "meta": {"days": 1095},
         "http": {backend: {HISTORY: _run(400)} for backend in ("csv", "sqlite", "postgresql")},
         "limits": {"sqlite": _run(500, limit_cpu_ms), "postgresql": _run(500)},
         "scale": {"csv": sizes(4), "sqlite": sizes(sqlite_import_s), "postgresql": sizes(15)},
@@ -56,3 +57,5 @@ def test_the_machine_speed_compares_the_bare_limit_with_the_issues_machine() -> 
     assert "ran 2.00x as fast" in (machine_speed(_results(5, limit_cpu_ms=1.0)) or "")
     assert "ran 0.50x as fast" in (machine_speed(_results(5, limit_cpu_ms=4.0)) or "")
     assert machine_speed({"limits": {}}) is None
+    small = _results(5, limit_cpu_ms=1.0) | {"meta": {"days": 365}}
+    assert machine_speed(small) is None  # its histories are shorter than the issue's
