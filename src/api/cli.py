@@ -208,7 +208,7 @@ def seed(
                 if await uow.products.next_id() > 1:
                     return "the store has data already; not seeding"
         rows = list(sample_rows(products, days, last, seed_value))
-        with _progress("seeding", len(rows)) as progress, collector_paused():
+        with _progress("seeding") as progress, collector_paused():
             report = await transfer.import_rows(
                 storage.unit_of_work(), rows, on_progress=progress, author=author
             )
@@ -234,7 +234,7 @@ def import_command(file: Path, mode: str, dry_run: bool, actor: str, note: str |
     click.echo(f"reading {file}", err=True)
 
     async def action(storage: Storage) -> transfer.ImportReport:
-        with _progress("importing", len(rows)) as progress:
+        with _progress("importing") as progress:
             return await transfer.import_rows(
                 storage.unit_of_work(), rows, ImportMode(mode), dry_run, progress, author
             )
@@ -296,9 +296,12 @@ def undo(change_id: int | None, import_id: str | None, actor: str, note: str | N
     if (change_id is None) == (import_id is None):
         raise click.UsageError("give a CHANGE_ID or --import IMPORT_ID")
     if import_id is not None:
-        undone = _with_storage(
-            lambda storage: history.undo_import(storage.unit_of_work(), import_id, author)
-        )
+        with _progress("undoing") as progress, collector_paused():
+            undone = _with_storage(
+                lambda storage: history.undo_import(
+                    storage.unit_of_work(), import_id, author, progress
+                )
+            )
         click.echo(f"restored {undone.records_restored} records of import {import_id}")
         return
     assert change_id is not None
@@ -386,23 +389,25 @@ def openapi(file: Path | None) -> None:
 
 
 class _progress:
-    """A progress bar on standard error for long work; silent for short work."""
+    """A progress bar on standard error for long work; silent for short work. It appears
+    with the first step, which tells the total (an undo knows it only once it has read)."""
 
-    def __init__(self, label: str, total: int) -> None:
-        self._bar = click.progressbar(length=max(total, 1), label=label, file=sys.stderr)
-        self._shown = total >= 50_000
+    def __init__(self, label: str) -> None:
+        self._label = label
+        self._bar: Any = None
         self._done = 0
 
     def __enter__(self) -> Callable[[int, int], None]:
-        if self._shown:
-            self._bar.__enter__()
         return self._advance
 
     def __exit__(self, *exc: object) -> None:
-        if self._shown:
+        if self._bar is not None:
             self._bar.__exit__(None, None, None)
 
     def _advance(self, done: int, total: int) -> None:
-        if self._shown:
+        if self._bar is None and total >= 50_000:
+            self._bar = click.progressbar(length=total, label=self._label, file=sys.stderr)
+            self._bar.__enter__()
+        if self._bar is not None:
             self._bar.update(done - self._done)
         self._done = done

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 
 from domain.changes import (
@@ -18,9 +19,10 @@ from domain.changes import (
 from domain.errors import Blocked, ChangeNotFound, ImportNotFound, InvalidValue, UndoConflict
 from domain.model import InventoryRecord, RecordValues, check_product_id
 from domain.ports import UnitOfWork
-from domain.transfer import BATCH_ROWS
+from domain.transfer import BATCH_ROWS, Progress
 
 MAX_BLOCKED_LISTED = 100  # an undo blocked on a million records names the first hundred
+IMPORT_PAGE = 50_000  # entries of an import read at once
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,80 +59,114 @@ async def undo_change(uow: UnitOfWork, change_id: int, author: Author = SOMEONE)
         if change is None:
             raise ChangeNotFound(change_id)
         key = (change.product_id, change.date)
-        current = await _current_levels(uow, {key: change.after})
+        await _check_levels(uow, {change.product_id: {change.date: change.after}})
         if change.before is None:
             await uow.inventory.remove(*key)
         else:
             await uow.inventory.put(InventoryRecord(*key, change.before))
         origin = Origin.now(author, Cause.UNDO)
-        undo = (*key, current[key], change.before, change.id)
+        undo = (*key, change.after, change.before, change.id)
         last_id = await uow.changes.record(origin, [undo])
         await uow.commit()
     return Change(last_id, *undo, origin)
 
 
-async def undo_import(uow: UnitOfWork, import_id: str, author: Author = SOMEONE) -> ImportUndone:
+async def undo_import(
+    uow: UnitOfWork,
+    import_id: str,
+    author: Author = SOMEONE,
+    on_progress: Progress | None = None,
+) -> ImportUndone:
     """Restore every record an import touched to what it held before, all or nothing."""
     async with uow:
-        entries = await uow.changes.of_import(import_id)
-        if not entries:
+        left, found = await _read_import(uow, import_id)
+        if not left:
             raise ImportNotFound(import_id)
-        # A replace import may remove a record and then write it again: per record, undo
-        # goes back to what the first entry found, from what the last one left.
-        first: dict[tuple[int, dt.date], Change] = {}
-        last: dict[tuple[int, dt.date], Change] = {}
-        for entry in entries:
-            key = (entry.product_id, entry.date)
-            first.setdefault(key, entry)
-            last[key] = entry
-        del entries
-        await _current_levels(uow, {key: entry.after for key, entry in last.items()})
+        await _check_levels(uow, left)
         origin = Origin.now(author, Cause.UNDO)
-        keys = list(first)
-        last_id = 0
-        for start in range(0, len(keys), BATCH_ROWS):
-            batch = keys[start : start + BATCH_ROWS]
-            gone = [key for key in batch if first[key].before is None]
-            back = {key: level for key in batch if (level := first[key].before) is not None}
+        total = sum(map(len, found.values()))
+        done = last_id = 0
+        for batch in _batches(found):
+            gone = [(pid, date, last) for pid, date, before, last in batch if before is None]
+            back = [
+                (pid, date, before, last) for pid, date, before, last in batch if before is not None
+            ]
             if gone:
-                await uow.inventory.remove_many(gone)
-                removals = [(*key, last[key].after, None, last[key].id) for key in gone]
+                await uow.inventory.remove_many([(pid, date) for pid, date, _ in gone])
+                removals = [(pid, date, left[pid][date], None, last) for pid, date, last in gone]
                 last_id = await uow.changes.record(origin, removals)
             if back:
-                restored: list[RecordValues] = [(*key, level) for key, level in back.items()]
+                restored: list[RecordValues] = [(pid, date, level) for pid, date, level, _ in back]
                 last_id = await uow.inventory.put_many(
-                    restored, origin, [last[key].id for key in back]
+                    restored, origin, [last for *_, last in back]
                 )
+            done += len(batch)
+            if on_progress is not None:
+                on_progress(done, total)
         await uow.commit()
-    return ImportUndone(import_id, len(keys), last_id)
+    return ImportUndone(import_id, total, last_id)
 
 
-async def _current_levels(
-    uow: UnitOfWork, expected: dict[tuple[int, dt.date], int | None]
-) -> dict[tuple[int, dt.date], int | None]:
-    """The stored level of each key; UndoConflict unless each is the one expected."""
-    by_product: dict[int, list[dt.date]] = defaultdict(list)
-    for product_id, date in expected:
-        by_product[product_id].append(date)
-    current: dict[tuple[int, dt.date], int | None] = {}
+# Per product and date: the level an import's last entry there left (what undo expects to
+# find), and what its first entry found with the last entry's id (what undo puts back).
+Left = dict[int, dict[dt.date, int | None]]
+Found = dict[int, dict[dt.date, tuple[int | None, int]]]
+
+
+async def _read_import(uow: UnitOfWork, import_id: str) -> tuple[Left, Found]:
+    """The import's entries folded per record, read a page at a time: a million entries
+    as objects would cost another 200 MB."""
+    left: Left = defaultdict(dict)
+    found: Found = defaultdict(dict)
+    after = 0
+    while True:
+        page = await uow.changes.of_import(import_id, after, IMPORT_PAGE)
+        for entry in page:
+            # A replace import may remove a record and then write it again: per record, undo
+            # goes back to what the first entry found, from what the last one left.
+            first = found[entry.product_id].get(entry.date)
+            before = entry.before if first is None else first[0]
+            found[entry.product_id][entry.date] = (before, entry.id)
+            left[entry.product_id][entry.date] = entry.after
+        if len(page) < IMPORT_PAGE:
+            return left, found
+        after = page[-1].id
+
+
+def _batches(found: Found) -> Iterator[list[tuple[int, dt.date, int | None, int]]]:
+    """(product, date, level to put back, id of the entry undone), BATCH_ROWS at a time."""
+    batch: list[tuple[int, dt.date, int | None, int]] = []
+    for product_id, dates in sorted(found.items()):
+        for date, (before, last) in sorted(dates.items()):
+            batch.append((product_id, date, before, last))
+            if len(batch) == BATCH_ROWS:
+                yield batch
+                batch = []
+    if batch:
+        yield batch
+
+
+async def _check_levels(
+    uow: UnitOfWork, expected: Mapping[int, Mapping[dt.date, int | None]]
+) -> None:
+    """UndoConflict unless each record holds the level expected (None: no record)."""
     blocked: list[Blocked] = []
     count = 0
-    existing = {product.id for product in await uow.products.many(list(by_product))}
-    for product_id, dates in sorted(by_product.items()):
+    existing = {product.id for product in await uow.products.many(list(expected))}
+    for product_id, levels in sorted(expected.items()):
         if product_id not in existing:
-            date = min(dates)
-            count += len(dates)
+            date = min(levels)
+            count += len(levels)
             if len(blocked) < MAX_BLOCKED_LISTED:
-                blocked.append(Blocked(product_id, date, expected[product_id, date], None, False))
+                blocked.append(Blocked(product_id, date, levels[date], None, False))
             continue
-        rows = await uow.inventory.history([product_id], min(dates), max(dates))
+        rows = await uow.inventory.history([product_id], min(levels), max(levels))
         stored = {row.date: row.level for row in rows}
-        for date in sorted(dates):
-            level = current[product_id, date] = stored.get(date)
-            if level != expected[product_id, date]:
+        for date in sorted(levels):
+            level = stored.get(date)
+            if level != levels[date]:
                 count += 1
                 if len(blocked) < MAX_BLOCKED_LISTED:
-                    blocked.append(Blocked(product_id, date, expected[product_id, date], level))
+                    blocked.append(Blocked(product_id, date, levels[date], level))
     if blocked:
         raise UndoConflict(blocked, count)
-    return current

@@ -116,8 +116,9 @@ class ChangeRepository(Protocol):
         """Up to `query.limit` entries matching it, newest (highest id) first."""
 
     @abstractmethod
-    async def of_import(self, import_id: str) -> list[Change]:
-        """Every entry an import wrote, oldest first."""
+    async def of_import(self, import_id: str, after: int, limit: int) -> list[Change]:
+        """Up to `limit` of the entries an import wrote with ids above `after`, oldest first:
+        a page, the next one being after the last id (an import may have millions)."""
 
 
 @runtime_checkable  # the web framework checks injected values against it

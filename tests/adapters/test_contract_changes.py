@@ -120,14 +120,17 @@ async def test_of_import_lists_only_that_imports_entries_oldest_first(storage: S
         await uow.changes.record(one, [(2, DAY, None, 3, None)])
         await uow.commit()
     async with storage.unit_of_work() as uow:
-        found = await uow.changes.of_import("abc123")
-        assert await uow.changes.of_import("nope") == []
+        found = await uow.changes.of_import("abc123", 0, 10)
+        assert await uow.changes.of_import("nope", 0, 10) == []
+        first_two = await uow.changes.of_import("abc123", 0, 2)
+        rest = await uow.changes.of_import("abc123", first_two[-1].id, 2)
     assert [(c.product_id, c.date, c.after) for c in found] == [
         (1, DAY, 1),
         (1, day(1), 2),
         (2, DAY, 3),
     ]
     assert [c.id for c in found] == sorted(c.id for c in found)
+    assert first_two + rest == found  # pages: up to `limit` entries after an id
 
 
 async def test_remove_many_skips_absent_records(storage: Storage) -> None:
@@ -181,9 +184,11 @@ async def test_deleting_a_product_records_each_removal(storage: Storage) -> None
 
 
 @pytest.mark.parametrize("mode", list(ImportMode))
+@pytest.mark.parametrize("page", [1, history.IMPORT_PAGE])  # 1: a record's entries on two pages
 async def test_undoing_an_import_restores_every_record_it_touched(
-    storage: Storage, mode: ImportMode
+    storage: Storage, mode: ImportMode, page: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(history, "IMPORT_PAGE", page)
     await with_products(storage, 2)
     await services.set_level(storage.unit_of_work(), 1, DAY, 5)
     await services.set_level(storage.unit_of_work(), 2, DAY, 7)

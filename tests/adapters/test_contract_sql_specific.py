@@ -285,7 +285,6 @@ async def test_writes_and_reads_larger_than_a_batch_keep_their_order(
 ) -> None:
     for module in (changes, inventory):
         monkeypatch.setattr(module, "WRITE_BATCH", 2)
-    monkeypatch.setattr(changes, "READ_BATCH", 2)
     importing = Origin(EDIT.at, "importer", Cause.IMPORT, None, "abc123")
     dates = [DAY + dt.timedelta(days=n) for n in range(5)]
     async with opened(sql_url) as storage, storage.unit_of_work() as uow:
@@ -293,7 +292,7 @@ async def test_writes_and_reads_larger_than_a_batch_keep_their_order(
         await uow.inventory.put_many([(1, date, 1) for date in dates], BULK)
         last_id = await uow.changes.record(importing, [(1, d, None, 1, None) for d in dates])
         await uow.inventory.remove_many([(1, date) for date in dates[1:]])
-        found = await uow.changes.of_import("abc123")
+        found = await uow.changes.of_import("abc123", 0, 10)
         assert [row.date for row in await uow.inventory.history(None, None, None)] == [DAY]
     assert [entry.date for entry in found] == dates
     assert found[-1].id == last_id
@@ -307,6 +306,7 @@ async def test_values_no_column_can_hold_match_nothing_instead_of_failing(sql_ur
         assert await uow.changes.get(too_large) is None
         assert await uow.changes.find(ChangeQuery(product_ids=(too_large,))) == []
         assert await uow.changes.find(ChangeQuery(actor="al\x00ice")) == []
-        assert await uow.changes.of_import("abc\x00") == []
+        assert await uow.changes.of_import("abc\x00", 0, 10) == []
+        assert await uow.changes.of_import("abc123", too_large, 10) == []
         [entry] = await uow.changes.find(ChangeQuery(before_id=too_large))
         assert entry.id == last_id

@@ -146,12 +146,14 @@ class FakeChanges(ChangeRepository):
     async def find(self, query: ChangeQuery) -> list[Change]:
         return [entry for entry in reversed(self.entries) if query.matches(entry)][: query.limit]
 
-    async def of_import(self, import_id: str) -> list[Change]:
+    async def of_import(self, import_id: str, after: int, limit: int) -> list[Change]:
         return [
             entry
             for entry in self.entries
-            if entry.origin.import_id == import_id and entry.origin.cause == "import"
-        ]
+            if entry.origin.import_id == import_id
+            and entry.origin.cause == "import"
+            and entry.id > after
+        ][:limit]
 
 
 class FakeUnitOfWork(UnitOfWork):

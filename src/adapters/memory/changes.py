@@ -137,12 +137,15 @@ class ChangeLog:
                     break
         return found
 
-    def of_import(self, import_id: str) -> list[Change]:
+    def of_import(self, import_id: str, after: int, limit: int) -> list[Change]:
         found: list[Change] = []
         for number, origin in enumerate(self.origins):
             if origin.import_id == import_id and origin.cause == "import":
-                end = self._origin_end(number)
-                found.extend(self._entry(p) for p in range(self.origin_starts[number], end))
+                start = max(self.origin_starts[number], after)  # entry id = position + 1
+                end = min(self._origin_end(number), start + limit - len(found))
+                found.extend(self._entry(p) for p in range(start, end))
+                if len(found) >= limit:
+                    break
         return found
 
     # Transactions: the owner marks where one begins and cuts back to it on rollback.

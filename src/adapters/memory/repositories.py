@@ -144,5 +144,5 @@ class MemoryChangeRepository(ChangeRepository):
     async def find(self, query: ChangeQuery) -> list[Change]:
         return self._index.changes.find(query)
 
-    async def of_import(self, import_id: str) -> list[Change]:
-        return self._index.changes.of_import(import_id)
+    async def of_import(self, import_id: str, after: int, limit: int) -> list[Change]:
+        return self._index.changes.of_import(import_id, after, limit)

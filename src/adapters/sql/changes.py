@@ -12,7 +12,6 @@ from domain.ports import ChangeRepository
 
 MAX_ID = 2**63 - 1  # a BIGINT; PostgreSQL refuses a larger parameter, none can match anyway
 WRITE_BATCH = 10_000  # rows per statement: bounded memory for the parameters
-READ_BATCH = 50_000  # rows of an import read at once: the driver's rows never all at once
 COLUMNS = (
     "id, product_id, date, level_before, level_after, undoes, at, actor, cause, import_id, note"
 )
@@ -69,7 +68,7 @@ class SqlChangeRepository(ChangeRepository):
         if not 1 <= change_id <= MAX_ID:
             return None
         sql = f"SELECT {COLUMNS} FROM changes WHERE id = {self._placeholder(1)}"
-        found = self._changes(await self._tx.rows(sql, [change_id]), {})
+        found = self._changes(await self._tx.rows(sql, [change_id]))
         return found[0] if found else None
 
     async def find(self, query: ChangeQuery) -> list[Change]:
@@ -81,25 +80,18 @@ class SqlChangeRepository(ChangeRepository):
         # for the reader, which runs on the event loop on SQLite.
         unfiltered = query.actor is None and query.start is None and query.end is None
         small = bool(query.product_ids) or unfiltered
-        return self._changes(await self._tx.rows(sql, parameters, small), {})
+        return self._changes(await self._tx.rows(sql, parameters, small))
 
-    async def of_import(self, import_id: str) -> list[Change]:
-        if "\x00" in import_id:  # PostgreSQL refuses NUL in text; no import id holds one
-            return []
+    async def of_import(self, import_id: str, after: int, limit: int) -> list[Change]:
+        if "\x00" in import_id or limit <= 0 or after >= MAX_ID:  # none can match; PostgreSQL
+            return []  # refuses NUL in text and a larger BIGINT
         sql = (
             f"SELECT {COLUMNS} FROM changes WHERE import_id = {self._placeholder(1)} "
             f"AND cause = '{Cause.IMPORT.value}' AND id > {self._placeholder(2)} "
-            f"ORDER BY id LIMIT {READ_BATCH}"
+            f"ORDER BY id LIMIT {self._placeholder(3)}"
         )
-        found: list[Change] = []
-        origins: dict[OriginKey, Origin] = {}
-        while True:
-            after = found[-1].id if found else 0
-            rows = await self._tx.rows(sql, [import_id, after], small=False)
-            found.extend(self._changes(rows, origins))
-            if len(rows) < READ_BATCH:
-                break
-        return found
+        rows = await self._tx.rows(sql, [import_id, max(after, 0), limit], small=False)
+        return self._changes(rows)
 
     async def _insert_postgresql(self, origin: Origin, batch: Sequence[LevelChange]) -> int:
         columns = [list(column) for column in zip(*batch, strict=True)]
@@ -128,11 +120,10 @@ class SqlChangeRepository(ChangeRepository):
     def _placeholder(self, number: int) -> str:
         return f"${number}" if self._tx.is_postgresql else "?"
 
-    def _changes(
-        self, rows: Sequence[Sequence[Any]], origins: dict[OriginKey, Origin]
-    ) -> list[Change]:
+    def _changes(self, rows: Sequence[Sequence[Any]]) -> list[Change]:
         """Entries from rows, those of one write sharing one Origin (an import has a million)."""
         postgresql = self._tx.is_postgresql  # asyncpg gives dates and times; SQLite ISO text
+        origins: dict[OriginKey, Origin] = {}
         dates: dict[Any, dt.date] = {}
         found: list[Change] = []
         for row in rows:

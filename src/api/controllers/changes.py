@@ -9,6 +9,7 @@ from litestar import Controller, get, post
 from litestar.di import NamedDependency
 from litestar.params import PathParameter, QueryParameter
 
+from api.collector import collector_paused
 from api.controllers.inventory import MAX_PRODUCTS_PER_QUERY
 from api.docs import problems
 from api.schemas import ChangeOut, ChangePage, ImportUndoneOut
@@ -91,4 +92,5 @@ class ChangesController(Controller):
         author: NamedDependency[Author],
         import_id: Annotated[str, PathParameter(max_length=64, pattern="^[0-9a-f]+$")],
     ) -> ImportUndoneOut:
-        return ImportUndoneOut.of(await history.undo_import(uow, import_id, author))
+        with collector_paused():  # an import's undo builds as many objects as the import
+            return ImportUndoneOut.of(await history.undo_import(uow, import_id, author))
