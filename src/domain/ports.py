@@ -49,6 +49,10 @@ class ProductRepository(Protocol):
         """Store a new product; raises DuplicateProduct when its id or name is taken."""
 
     @abstractmethod
+    async def add_many(self, products: Sequence[Product]) -> None:
+        """Store new products, as `add` each (an import may create a hundred thousand)."""
+
+    @abstractmethod
     async def rename(self, product: Product) -> None:
         """Give the product with this id its new name; raises DuplicateProduct when taken."""
 

@@ -122,8 +122,7 @@ async def import_rows(
         if mode is ImportMode.REPLACE:
             await _record_removal_of_everything(uow, list(stored), origin)
             await uow.products.remove_all()
-        for product in sorted(created, key=lambda product: product.id):
-            await uow.products.add(product)
+        await uow.products.add_many(sorted(created, key=lambda product: product.id))
         for start in range(0, len(dated), BATCH_ROWS):
             # A batch at a time, as the plain tuples the stores take: for the whole file at
             # once they would hold another 70 MB.

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from adapters.storage import Storage
+from domain.changes import ChangeQuery
 from domain.errors import DuplicateProduct
 from domain.model import HistoryRow, InventoryRecord, Product
 from tests.adapters.origins import BULK
@@ -44,6 +45,26 @@ async def test_leaving_without_commit_rolls_everything_back(storage: Storage) ->
         assert await uow.inventory.history(None, None, None) == []
 
 
+async def test_bulk_writes_that_open_a_unit_of_work_roll_back_with_it(storage: Storage) -> None:
+    await add_products(storage, "Blue widget")
+    async with storage.unit_of_work() as uow:
+        await uow.inventory.put_many([(1, DAY, 5), (1, day(1), 6)], BULK)
+        await uow.commit()
+    async with storage.unit_of_work() as uow:  # each write below is the first statement of its own
+        await uow.products.add_many([Product(2, "Red widget")])
+    async with storage.unit_of_work() as uow:
+        await uow.inventory.remove_many([(1, DAY)])
+    async with storage.unit_of_work() as uow:
+        await uow.changes.record(BULK, [(1, day(2), None, 7, None)])
+    async with storage.unit_of_work() as uow:
+        assert await uow.products.all() == [Product(1, "Blue widget")]
+        assert [row.date for row in await uow.inventory.history(None, None, None)] == [
+            DAY,
+            day(1),
+        ]
+        assert len(await uow.changes.find(ChangeQuery())) == 2
+
+
 async def test_an_error_inside_the_transaction_leaves_nothing_half_written(
     storage: Storage,
 ) -> None:
@@ -65,6 +86,31 @@ async def test_duplicate_ids_and_names_in_any_case_are_refused(
     async with storage.unit_of_work() as uow:
         with pytest.raises(DuplicateProduct):
             await uow.products.add(clash)
+
+
+async def test_many_products_are_added_at_once(storage: Storage) -> None:
+    await add_products(storage, "Blue widget")
+    added = [Product(product_id, f"Product {product_id}") for product_id in range(2, 12)]
+    async with storage.unit_of_work() as uow:
+        await uow.products.add_many(added)
+        await uow.commit()
+    async with storage.unit_of_work() as uow:
+        assert await uow.products.all() == [Product(1, "Blue widget"), *added]
+
+
+@pytest.mark.parametrize(
+    ("clash", "named"),
+    [(Product(1, "Other"), "id 1"), (Product(3, "blue WIDGET"), "'blue WIDGET'")],
+)
+async def test_adding_many_refuses_a_taken_id_or_name_naming_it(
+    storage: Storage, clash: Product, named: str
+) -> None:
+    await add_products(storage, "Blue widget")
+    async with storage.unit_of_work() as uow:
+        with pytest.raises(DuplicateProduct, match=named):
+            await uow.products.add_many([Product(2, "Fresh"), clash, Product(4, "Also fresh")])
+    async with storage.unit_of_work() as uow:
+        assert await uow.products.all() == [Product(1, "Blue widget")]
 
 
 async def test_rename_keeps_records_and_frees_the_old_name(storage: Storage) -> None:

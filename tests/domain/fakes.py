@@ -57,6 +57,10 @@ class FakeProducts(ProductRepository):
             raise DuplicateProduct.by_id(product.id)
         await self.rename(product)
 
+    async def add_many(self, products: Sequence[Product]) -> None:
+        for product in products:
+            await self.add(product)
+
     async def rename(self, product: Product) -> None:
         for pid, name in self.products.items():
             if pid != product.id and name.lower() == product.name.lower():

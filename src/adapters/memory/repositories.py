@@ -56,6 +56,10 @@ class MemoryProductRepository(ProductRepository):
     async def add(self, product: Product) -> None:
         self._index.add_product(product.id, product.name)
 
+    async def add_many(self, products: Sequence[Product]) -> None:
+        for product in products:
+            self._index.add_product(product.id, product.name)
+
     async def rename(self, product: Product) -> None:
         self._index.rename_product(product.id, product.name)
 

@@ -23,6 +23,17 @@ from domain.ports import ProductRepository
 
 COLUMNS = products.c
 MANY_AT_ONCE = 500  # ids per statement: SQLite allows 32,766 parameters, we stay far below
+ADD_BATCH = 10_000  # products per statement
+# One statement per batch, not per product: an import creating 100,000 products spent 42 s
+# (PostgreSQL) to 68 s (SQLite) adding them one by one. DO NOTHING skips a product whose id
+# or name is taken; reading the batch back finds it, and `add` names what took it.
+ADD_MANY_SQLITE = (
+    "INSERT INTO products (id, name, name_key) VALUES (?, ?, ?) ON CONFLICT DO NOTHING"
+)
+ADD_MANY_POSTGRESQL = (
+    "INSERT INTO products (id, name, name_key) "
+    "SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[]) ON CONFLICT DO NOTHING"
+)
 
 
 def storable(product_id: int) -> bool:
@@ -90,6 +101,16 @@ class SqlProductRepository(ProductRepository):
         if await self.get(product.id) is not None:
             raise DuplicateProduct.by_id(product.id)
         raise DuplicateProduct.by_name(product.name, await self._owner_of_name(product))
+
+    async def add_many(self, products: Sequence[Product]) -> None:
+        sql = ADD_MANY_POSTGRESQL if self._tx.is_postgresql else ADD_MANY_SQLITE
+        for start in range(0, len(products), ADD_BATCH):
+            batch = products[start : start + ADD_BATCH]
+            await self._tx.write_rows(sql, [(p.id, p.name, name_key(p.name)) for p in batch])
+            stored = set(await self.many([product.id for product in batch]))
+            for product in batch:
+                if product not in stored:
+                    await self.add(product)  # raises DuplicateProduct naming what is taken
 
     async def rename(self, product: Product) -> None:
         renaming = (

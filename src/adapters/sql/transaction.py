@@ -72,6 +72,7 @@ class Transaction:
         self._reader = reader
         self._write_lock = write_lock
         self._writing = False  # holds the write lock
+        self._begun = False  # PostgreSQL: the server has been sent BEGIN
         self._connection: AsyncConnection | None = None
         self.is_postgresql = engine.dialect.name == "postgresql"
 
@@ -95,6 +96,7 @@ class Transaction:
         """Commit, or roll back, what the connection did (nothing when it was never taken)."""
         if self._connection is None:
             return
+        self._begun = False
         try:
             await (self._connection.commit() if commit else self._connection.rollback())
         except StorageFailure as error:
@@ -137,7 +139,9 @@ class Transaction:
         if statement.is_dml:
             await self._before_write()
         try:
-            return await (await self.connection()).execute(statement, parameters)
+            connection = await self.connection()
+            self._begun = True  # SQLAlchemy sends BEGIN ahead of its first statement
+            return await connection.execute(statement, parameters)
         except IntegrityError:
             raise
         except StorageFailure as error:
@@ -159,8 +163,7 @@ class Transaction:
             except DriverFailure:
                 pass  # busy, another thread, a lost connection: try the unit of work's own
         try:
-            raw = await (await self.connection()).get_raw_connection()
-            driver: Any = raw.driver_connection  # aiosqlite's or asyncpg's connection
+            driver = await self._driver_connection()
             if self.is_postgresql:
                 return await driver.fetch(sql, *parameters)  # type: ignore[no-any-return]
             return list(await driver.execute_fetchall(sql, parameters))
@@ -194,12 +197,26 @@ class Transaction:
         """This unit of work's driver connection (aiosqlite's or asyncpg's) for a write."""
         await self._before_write()
         try:
-            raw = await (await self.connection()).get_raw_connection()
-            yield raw.driver_connection
+            yield await self._driver_connection()
         except (sqlite3.IntegrityError, asyncpg.IntegrityConstraintViolationError) as error:
             raise IntegrityError(sql, None, error) from error
         except (*DriverFailure, *StorageFailure) as error:
             raise unavailable(error) from error
+
+    async def _driver_connection(self) -> Any:
+        """aiosqlite's or asyncpg's own connection, inside this unit of work's transaction.
+
+        SQLAlchemy's asyncpg adapter sends BEGIN only ahead of a statement of its own: one
+        given to asyncpg before that would run, and commit, on its own. So the first such
+        statement on PostgreSQL comes after one through SQLAlchemy. (sqlite3 begins by
+        itself before a write.)
+        """
+        connection = await self.connection()
+        if self.is_postgresql and not self._begun:
+            await connection.exec_driver_sql("SELECT 1")
+            self._begun = True
+        raw = await connection.get_raw_connection()
+        return raw.driver_connection
 
     def insert(self, table: Table) -> postgresql.Insert | sqlite.Insert:
         """The dialect's INSERT, which knows ON CONFLICT."""
@@ -220,5 +237,6 @@ class Transaction:
             savepoint = await (await self.connection()).begin_nested()
         except StorageFailure as error:
             raise unavailable(error) from error
+        self._begun = True  # the SAVEPOINT went after a BEGIN
         async with savepoint:
             yield
