@@ -156,6 +156,37 @@ async def test_a_record_another_writer_adds_meanwhile_is_written_over_from_its_l
     assert (entry.before, entry.after) == (5, 9)
 
 
+@pytest.mark.postgres
+@pytest.mark.parametrize("sql_url", ["postgresql"], indirect=True)
+async def test_a_large_bulk_write_leaves_postgresql_fresh_statistics_to_plan_by(
+    sql_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(transaction, "ANALYZE_FROM", 4)
+    counted = text(
+        "SELECT relname, reltuples FROM pg_class "
+        "WHERE relname IN ('products', 'inventory_records') ORDER BY relname"
+    )
+    async with opened(sql_url) as storage:
+        async with storage.unit_of_work() as uow:
+            await uow.products.add_many([Product(1, "Blue widget")])
+            await uow.inventory.put_many([(1, DAY, 1)], BULK)
+            await uow.commit()
+        async with raw_connection(sql_url) as connection:  # 2 rows: below the bound
+            assert (await connection.execute(counted)).all() == [
+                ("inventory_records", -1),
+                ("products", -1),
+            ]
+        async with storage.unit_of_work() as uow:
+            await uow.products.add_many([Product(2, "Red widget"), Product(3, "Green widget")])
+            await uow.inventory.put_many([(2, DAY, 2), (3, DAY, 3)], BULK)
+            await uow.commit()
+    async with raw_connection(sql_url) as connection:
+        assert (await connection.execute(counted)).all() == [
+            ("inventory_records", 3),
+            ("products", 3),
+        ]
+
+
 async def test_records_of_a_missing_product_are_refused_naming_it(sql_url: str) -> None:
     async with opened(sql_url) as storage:
         async with storage.unit_of_work() as uow:

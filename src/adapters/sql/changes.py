@@ -55,6 +55,7 @@ class SqlChangeRepository(ChangeRepository):
         self._tx = transaction
 
     async def record(self, origin: Origin, changes: Sequence[LevelChange]) -> int:
+        self._tx.wrote(len(changes))
         last_id = 0
         for start in range(0, len(changes), WRITE_BATCH):
             batch = changes[start : start + WRITE_BATCH]

@@ -121,6 +121,7 @@ class SqlInventoryRepository(InventoryRepository):
         # The driver's own statements: SQLAlchemy's executemany costs more per row than
         # the database does (a dictionary per row, then bind processing).
         shared = origin_values(origin, self._tx.is_postgresql)
+        self._tx.wrote(len(records))
         last_id = 0
         for start in range(0, len(records), WRITE_BATCH):
             batch = records[start : start + WRITE_BATCH]
@@ -181,6 +182,7 @@ class SqlInventoryRepository(InventoryRepository):
         rows = [
             (pid, date if postgresql else date.isoformat()) for pid, date in keys if storable(pid)
         ]
+        self._tx.wrote(len(rows))
         for start in range(0, len(rows), WRITE_BATCH):
             await self._tx.write_rows(sql, rows[start : start + WRITE_BATCH])
 

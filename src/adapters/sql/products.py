@@ -104,6 +104,7 @@ class SqlProductRepository(ProductRepository):
 
     async def add_many(self, products: Sequence[Product]) -> None:
         sql = ADD_MANY_POSTGRESQL if self._tx.is_postgresql else ADD_MANY_SQLITE
+        self._tx.wrote(len(products))
         for start in range(0, len(products), ADD_BATCH):
             batch = products[start : start + ADD_BATCH]
             await self._tx.write_rows(sql, [(p.id, p.name, name_key(p.name)) for p in batch])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
@@ -32,6 +33,13 @@ DriverFailure = (
 Reader = Callable[[str, Sequence[Any]], Awaitable[Sequence[Any]]]
 """Runs a small read outside any unit of work's connection (see SqlStorage)."""
 WRITE_WAIT_S = 5.0  # as long as SQLite's busy_timeout: the wait for another writer
+# PostgreSQL plans from table statistics, which a bulk write leaves stale until autovacuum
+# comes by (and never where it is off): right after an import of 100,000 products, reading 20
+# products' history took 35 ms, scanning every product, instead of 0.3 ms. So a transaction
+# that wrote this many rows in bulk refreshes them once committed (0.2 s after 1.1M records).
+ANALYZE_FROM = 10_000
+ANALYZE_POSTGRESQL = "ANALYZE products, inventory_records, changes"
+logger = logging.getLogger(__name__)
 
 
 def reason(error: BaseException) -> str:
@@ -73,6 +81,7 @@ class Transaction:
         self._write_lock = write_lock
         self._writing = False  # holds the write lock
         self._begun = False  # PostgreSQL: the server has been sent BEGIN
+        self._bulk_rows = 0  # written by bulk statements, since the last commit
         self._connection: AsyncConnection | None = None
         self.is_postgresql = engine.dialect.name == "postgresql"
 
@@ -97,12 +106,28 @@ class Transaction:
         if self._connection is None:
             return
         self._begun = False
+        bulk_rows, self._bulk_rows = self._bulk_rows, 0
         try:
             await (self._connection.commit() if commit else self._connection.rollback())
         except StorageFailure as error:
             raise unavailable(error) from error
         finally:
             self._done_writing()
+        if commit and self.is_postgresql and bulk_rows >= ANALYZE_FROM:
+            await self._refresh_statistics()
+
+    def wrote(self, rows: int) -> None:
+        """Count rows a bulk statement wrote (see ANALYZE_FROM)."""
+        self._bulk_rows += rows
+
+    async def _refresh_statistics(self) -> None:
+        """ANALYZE, at best effort: what it follows is committed already."""
+        assert self._connection is not None
+        try:
+            await self._connection.exec_driver_sql(ANALYZE_POSTGRESQL)
+            await self._connection.commit()
+        except StorageFailure as error:
+            logger.warning("could not refresh the table statistics: %s", reason(error))
 
     async def close(self) -> None:
         """Give the connection back to the pool, rolling back what was not committed."""
