@@ -102,3 +102,35 @@ async def test_pages_end_with_no_cursor() -> None:
     assert ([entry.id for entry in rest.items], rest.next_before_id) == ([1], None)
     with pytest.raises(InvalidValue, match="limit"):
         await history.list_changes(uow, ChangeQuery(limit=0))
+
+
+async def test_an_import_undo_checks_products_in_groups_and_lists_what_blocks_it_in_order(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(history, "CHECK_PRODUCTS", 2)  # five products: three reads
+    uow = FakeUnitOfWork()
+    rows = [FlatRow(pid, f"P{pid}", date, pid) for pid in range(1, 6) for date in DATES[:2]]
+    report = await transfer.import_rows(uow, rows)
+    assert report.import_id is not None
+    await services.delete_product(uow, 3)
+    await services.set_level(uow, 4, DATES[1], 40)
+    await services.set_level(uow, 5, DATES[0], 50)  # in the last, smaller group
+    with pytest.raises(UndoConflict) as refused:
+        await history.undo_import(uow, report.import_id)
+    blocked = [
+        (b.product_id, b.date, b.current_level, b.product_exists) for b in refused.value.blocked
+    ]
+    assert blocked == [
+        (3, DATES[0], None, False),
+        (4, DATES[1], 40, True),
+        (5, DATES[0], 50, True),
+    ]
+    assert refused.value.count == 4  # both records of product 3, one of 4 and one of 5
+    await services.create_product(uow, "P3", 3)
+    await services.set_level(uow, 4, DATES[1], 4)
+    await services.set_level(uow, 5, DATES[0], 5)
+    for date in DATES[:2]:
+        await services.set_level(uow, 3, date, 3)
+    undone = await history.undo_import(uow, report.import_id)
+    assert undone.records_restored == 10
+    assert uow.committed_levels == {}
