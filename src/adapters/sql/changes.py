@@ -97,7 +97,7 @@ class SqlChangeRepository(ChangeRepository):
     async def _insert_postgresql(self, origin: Origin, batch: Sequence[LevelChange]) -> int:
         columns = [list(column) for column in zip(*batch, strict=True)]
         parameters = [*columns, *origin_values(origin, postgresql=True)]
-        rows = await self._tx.rows(INSERT_POSTGRESQL, parameters, small=False)
+        rows = await self._tx.write_returning(INSERT_POSTGRESQL, parameters)
         return int(rows[0][0])
 
     async def _insert_sqlite(self, origin: Origin, batch: Sequence[LevelChange]) -> int:

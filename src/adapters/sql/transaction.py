@@ -188,7 +188,8 @@ class Transaction:
             except DriverFailure:
                 pass  # busy, another thread, a lost connection: try the unit of work's own
         try:
-            driver = await self._driver_connection()
+            raw = await (await self.connection()).get_raw_connection()
+            driver: Any = raw.driver_connection  # aiosqlite's or asyncpg's connection
             if self.is_postgresql:
                 return await driver.fetch(sql, *parameters)  # type: ignore[no-any-return]
             return list(await driver.execute_fetchall(sql, parameters))
@@ -217,31 +218,34 @@ class Transaction:
             else:
                 await driver.execute(sql, parameters)
 
+    async def write_returning(self, sql: str, parameters: Sequence[Any]) -> Sequence[Any]:
+        """As `write` on PostgreSQL, with the rows its RETURNING gives."""
+        assert self.is_postgresql, "SQLite's bulk appends read their ids after them"
+        async with self._driver(sql) as driver:
+            return await driver.fetch(sql, *parameters)  # type: ignore[no-any-return]
+
     @asynccontextmanager
     async def _driver(self, sql: str) -> AsyncIterator[Any]:
-        """This unit of work's driver connection (aiosqlite's or asyncpg's) for a write."""
+        """This unit of work's driver connection (aiosqlite's or asyncpg's) for a write,
+        inside its transaction.
+
+        SQLAlchemy's asyncpg adapter sends BEGIN only ahead of a statement of its own: a write
+        given to asyncpg before that would run, and commit, on its own. So on PostgreSQL the
+        first one comes after one through SQLAlchemy. (sqlite3 begins by itself before a
+        write; and a read needs no transaction.)
+        """
         await self._before_write()
         try:
-            yield await self._driver_connection()
+            connection = await self.connection()
+            if self.is_postgresql and not self._begun:
+                await connection.exec_driver_sql("SELECT 1")
+                self._begun = True
+            raw = await connection.get_raw_connection()
+            yield raw.driver_connection
         except (sqlite3.IntegrityError, asyncpg.IntegrityConstraintViolationError) as error:
             raise IntegrityError(sql, None, error) from error
         except (*DriverFailure, *StorageFailure) as error:
             raise unavailable(error) from error
-
-    async def _driver_connection(self) -> Any:
-        """aiosqlite's or asyncpg's own connection, inside this unit of work's transaction.
-
-        SQLAlchemy's asyncpg adapter sends BEGIN only ahead of a statement of its own: one
-        given to asyncpg before that would run, and commit, on its own. So the first such
-        statement on PostgreSQL comes after one through SQLAlchemy. (sqlite3 begins by
-        itself before a write.)
-        """
-        connection = await self.connection()
-        if self.is_postgresql and not self._begun:
-            await connection.exec_driver_sql("SELECT 1")
-            self._begun = True
-        raw = await connection.get_raw_connection()
-        return raw.driver_connection
 
     def insert(self, table: Table) -> postgresql.Insert | sqlite.Insert:
         """The dialect's INSERT, which knows ON CONFLICT."""
@@ -262,6 +266,5 @@ class Transaction:
             savepoint = await (await self.connection()).begin_nested()
         except StorageFailure as error:
             raise unavailable(error) from error
-        self._begun = True  # the SAVEPOINT went after a BEGIN
         async with savepoint:
             yield
