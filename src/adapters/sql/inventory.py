@@ -55,17 +55,16 @@ WRITE_AND_JOURNAL_POSTGRESQL = (
     "journaled AS (INSERT INTO changes (product_id, date, level_before, level_after, undoes, "
     "at, actor, cause, import_id, note) "
     "SELECT product_id, date, before, level, undoes, "
-    "$5::timestamptz, $6::text, $7::text, $8::text, $9::text FROM s ORDER BY n), "
+    "$5::timestamptz, $6::text, $7::text, $8::text, $9::text FROM s ORDER BY n RETURNING id), "
     # an upsert, not an UPDATE: a record deleted meanwhile is written all the same
     "replaced AS (INSERT INTO inventory_records (product_id, date, inventory_level) "
     "SELECT product_id, date, level FROM s WHERE before IS NOT NULL "
-    "ON CONFLICT (product_id, date) DO UPDATE SET inventory_level = EXCLUDED.inventory_level) "
-    "INSERT INTO inventory_records (product_id, date, inventory_level) "
-    "SELECT product_id, date, level FROM s WHERE before IS NULL"
+    "ON CONFLICT (product_id, date) DO UPDATE SET inventory_level = EXCLUDED.inventory_level), "
+    "added AS (INSERT INTO inventory_records (product_id, date, inventory_level) "
+    "SELECT product_id, date, level FROM s WHERE before IS NULL) "
+    "SELECT max(id) FROM journaled"  # ids follow the order of the entries, as in changes.py
 )
 RACES_RETRIED = 3
-# The id the last row of this session's last insert took: ids follow the staged order.
-LAST_ID_POSTGRESQL = "SELECT currval(pg_get_serial_sequence('changes', 'id'))"
 REMOVE_SQLITE = "DELETE FROM inventory_records WHERE product_id = ? AND date = ?"
 REMOVE_POSTGRESQL = (
     "DELETE FROM inventory_records r USING unnest($1::bigint[], $2::date[]) AS k(product_id, day) "
@@ -152,8 +151,8 @@ class SqlInventoryRepository(InventoryRepository):
         marks: Sequence[int | None] = undoes if undoes is not None else [None] * len(batch)
         if self._tx.is_postgresql:
             columns = [list(column) for column in zip(*batch, strict=True)]
-            await self._tx.write(WRITE_AND_JOURNAL_POSTGRESQL, [*columns, list(marks), *shared])
-            found = await self._tx.rows(LAST_ID_POSTGRESQL, [], small=False)
+            parameters = [*columns, list(marks), *shared]
+            found = await self._tx.write_returning(WRITE_AND_JOURNAL_POSTGRESQL, parameters)
             return int(found[0][0])
         iso: dict[dt.date, str] = {}  # a batch repeats few days: each written once
         staged = [
