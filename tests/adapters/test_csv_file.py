@@ -7,6 +7,7 @@ import datetime as dt
 import os
 import re
 from collections.abc import AsyncIterator, Awaitable
+from contextlib import asynccontextmanager
 from pathlib import Path
 from random import Random
 
@@ -148,17 +149,13 @@ async def test_a_file_edited_by_hand_is_picked_up(store: CsvStorage) -> None:
 
 
 async def test_a_second_store_on_the_same_file_sees_commits_at_once(store: CsvStorage) -> None:
-    other = CsvStorage(store.path)
-    await other.open()
-    try:
+    async with reopened(store.path) as other:
         await write_sample(store)
         async with other.unit_of_work() as uow:
             await uow.inventory.put(InventoryRecord(2, DAY, 1))
             await uow.commit()
         async with store.unit_of_work() as uow:
             assert await uow.inventory.get(2, DAY) == InventoryRecord(2, DAY, 1)
-    finally:
-        await other.close()
 
 
 async def test_a_crash_before_the_rename_leaves_the_old_file_whole(
@@ -265,6 +262,16 @@ async def opened(path: Path) -> CsvStorage:
     return storage
 
 
+@asynccontextmanager
+async def reopened(path: Path) -> AsyncIterator[CsvStorage]:
+    """Another store opened on the file (as after a crash or by another process), closed after."""
+    storage = await opened(path)
+    try:
+        yield storage
+    finally:
+        await storage.close()
+
+
 async def test_the_history_file_is_the_documented_format(store: CsvStorage) -> None:
     alice = Origin(EDIT_AT, "alice", Cause.EDIT, 'recount; after "delivery"')
     formula = Origin(EDIT_AT, "=cmd|' /C calc'!A0", Cause.UNDO, "+1")
@@ -285,16 +292,13 @@ async def test_the_history_file_is_the_documented_format(store: CsvStorage) -> N
         + "3;7;31-01-2025;40;;\n"
         + "4;8;31-01-2025;;3;\n"
     )
-    reopened = await opened(store.path)  # and every field reads back as it was written
-    try:
-        assert [c.origin for c in await history_of(reopened)] == [
+    async with reopened(store.path) as again:  # and every field reads back as it was written
+        assert [c.origin for c in await history_of(again)] == [
             alice,
             formula,
             imported,
             imported,
         ]
-    finally:
-        await reopened.close()
 
 
 async def test_a_commits_entries_are_sealed_in_its_journal_commit(store: CsvStorage) -> None:
@@ -323,14 +327,11 @@ async def test_entries_survive_a_restart_and_a_second_store_sees_them(tmp_path: 
     await services.set_level(second.unit_of_work(), 1, DAY, 7)  # sees the fold, goes on
     await second.close()
     assert ids_in_history_file(second) == [1, 2, 3]
-    third = await opened(first.path)
-    try:
+    async with reopened(first.path) as third:
         found = await history_of(third)
         assert [(c.id, c.before, c.after) for c in found] == [(1, 4, 5), (2, 5, 6), (3, 6, 7)]
         await services.set_level(third.unit_of_work(), 1, DAY, 8)
         assert (await history_of(third))[-1].id == 4
-    finally:
-        await third.close()
 
 
 async def test_a_torn_commit_loses_its_entries_with_its_changes(tmp_path: Path) -> None:
@@ -340,13 +341,10 @@ async def test_a_torn_commit_loses_its_entries_with_its_changes(tmp_path: Path) 
     crash(first)
     with first.journal.open("ab") as journal:  # half a commit: lines without their seal
         journal.write(b"1;Lamp;31-01-2025;6\n#+;2026-11-27T10:31:02.123456Z;edit;;bob;\n#2;1;3")
-    second = await opened(first.path)
-    try:
+    async with reopened(first.path) as second:
         assert [(c.id, c.after) for c in await history_of(second)] == [(1, 5)]
         await services.set_level(second.unit_of_work(), 1, DAY, 7)
         assert [(c.id, c.before, c.after) for c in await history_of(second)][-1] == (2, 5, 7)
-    finally:
-        await second.close()
 
 
 async def test_a_crash_between_history_append_and_journal_cut_writes_no_entry_twice(
@@ -361,14 +359,11 @@ async def test_a_crash_between_history_append_and_journal_cut_writes_no_entry_tw
     crash(first)
     assert ids_in_history_file(first) == [1, 2]  # appended, and still in the journal
     assert "#2;1;31-01-2025;5;6;" in first.journal.read_text(encoding="utf-8")
-    second = await opened(first.path)  # finishes the fold the crash interrupted
-    try:
+    async with reopened(first.path) as second:  # finishes the fold the crash interrupted
         await services.set_level(second.unit_of_work(), 1, DAY, 7)
         await second.fold()
         assert ids_in_history_file(second) == [1, 2, 3]
         assert [c.id for c in await history_of(second)] == [1, 2, 3]
-    finally:
-        await second.close()
 
 
 async def test_a_torn_history_append_is_written_again_whole(
@@ -385,15 +380,12 @@ async def test_a_torn_history_append_is_written_again_whole(
     whole = first.history.read_bytes()
     torn = whole[: whole.rindex(b"\n2;") + 4]  # the crash kept half of the append
     first.history.write_bytes(torn)
-    second = await opened(first.path)
-    try:
+    async with reopened(first.path) as second:
         assert second.history.read_bytes() == whole
         assert [(c.id, c.origin.actor) for c in await history_of(second)] == [
             (1, "anonymous"),
             (2, "bob"),
         ]
-    finally:
-        await second.close()
 
 
 async def test_a_large_commit_keeps_its_entries_through_a_crash_after_its_ready_file(
@@ -408,8 +400,7 @@ async def test_a_large_commit_keeps_its_entries_through_a_crash_after_its_ready_
     await fails_at(monkeypatch, history_file, "settle", replacing)  # right after the ready file
     crash(first)
     assert history_file.pending_path(first.path).exists()
-    second = await opened(first.path)
-    try:
+    async with reopened(first.path) as second:
         found = await history_of(second)
         assert [(c.id, c.product_id, c.before, c.after, c.origin.cause) for c in found] == [
             (1, 1, 4, 5, "edit"),
@@ -422,8 +413,6 @@ async def test_a_large_commit_keeps_its_entries_through_a_crash_after_its_ready_
         assert not history_file.pending_path(second.path).exists()
         async with second.unit_of_work() as uow:
             assert len(await uow.inventory.history(None, None, None)) == 2
-    finally:
-        await second.close()
 
 
 async def test_a_pending_file_without_a_ready_file_is_a_commit_that_never_happened(
@@ -438,15 +427,12 @@ async def test_a_pending_file_without_a_ready_file_is_a_commit_that_never_happen
     await fails_at(monkeypatch, file_io, "write_ready", replacing)  # before the ready file
     crash(first)
     assert history_file.pending_path(first.path).exists()
-    second = await opened(first.path)
-    try:
+    async with reopened(first.path) as second:
         assert not history_file.pending_path(second.path).exists()
         assert [(c.id, c.after) for c in await history_of(second)] == [(1, 5)]
         await services.set_level(second.unit_of_work(), 1, DAY, 6)
         await second.fold()
         assert ids_in_history_file(second) == [1, 2]
-    finally:
-        await second.close()
 
 
 async def test_a_bad_history_file_is_refused_at_start_with_its_line(tmp_path: Path) -> None:
@@ -549,8 +535,7 @@ async def test_every_entry_reads_back_as_written_after_a_restart(tmp_path: Path)
             await first.fold()
     expected = await every_entry(first)
     crash(first)  # the last groups are in the journal only
-    second = await opened(first.path)
-    try:
+    async with reopened(first.path) as second:
         assert len(expected) > 20_000  # several blocks of the reader
         assert await every_entry(second) == expected
         async with second.unit_of_work() as uow:
@@ -558,8 +543,6 @@ async def test_every_entry_reads_back_as_written_after_a_restart(tmp_path: Path)
                 query = ChangeQuery(product_ids=(product_id,), limit=1000)
                 wanted = [c for c in reversed(expected) if c.product_id == product_id]
                 assert await uow.changes.find(query) == wanted[:1000]
-    finally:
-        await second.close()
 
 
 async def every_entry(store: CsvStorage) -> list[Change]:
