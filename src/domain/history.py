@@ -59,6 +59,7 @@ async def undo_change(uow: UnitOfWork, change_id: int, author: Author = SOMEONE)
         change = await uow.changes.get(change_id)
         if change is None:
             raise ChangeNotFound(change_id)
+        await uow.lock(change.product_id)  # entries never change: read before it is enough
         key = (change.product_id, change.date)
         await _check_levels(uow, {change.product_id: {change.date: change.after}})
         if change.before is None:
@@ -83,6 +84,7 @@ async def undo_import(
         left, found = await _read_import(uow, import_id)
         if not left:
             raise ImportNotFound(import_id)
+        await uow.lock()  # after reading the entries, which never change: writers wait less
         await _check_levels(uow, left)
         origin = Origin.now(author, Cause.UNDO)
         total = sum(map(len, found.values()))

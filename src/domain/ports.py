@@ -150,6 +150,15 @@ class UnitOfWork(Protocol):
         """End it, rolling back whatever was not committed."""
 
     @abstractmethod
+    async def lock(self, product_id: int | None = None) -> None:
+        """Keep every other writer off this product (off the whole store when None) until the
+        unit of work ends, so that what a write checks still holds when it commits.
+
+        A writing unit of work calls it once, before the reads its writes depend on (a write
+        made without it holds the whole store from that write on). Readers never wait for it.
+        """
+
+    @abstractmethod
     async def commit(self) -> None:
         """Make every change durable; only then is it acknowledged."""
 

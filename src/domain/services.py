@@ -14,6 +14,7 @@ from domain.errors import (
     RecordNotFound,
 )
 from domain.model import (
+    MAX_PRODUCT_ID,
     HistoryRow,
     InventoryRecord,
     Page,
@@ -47,7 +48,8 @@ async def get_product(uow: UnitOfWork, product_id: int) -> ProductSummary:
 async def create_product(uow: UnitOfWork, name: str, product_id: int | None = None) -> Product:
     """Create a product, with the next free id when none is given."""
     async with uow:
-        chosen = product_id if product_id is not None else await uow.products.next_id()
+        await uow.lock(product_id)  # None: the whole store, so that the next id stays free
+        chosen = product_id if product_id is not None else await _next_free_id(uow)
         product = Product(chosen, name)
         await uow.products.add(product)
         await uow.commit()
@@ -58,6 +60,7 @@ async def rename_product(
     uow: UnitOfWork, product_id: int, name: str, check: ProductCheck | None = None
 ) -> Product:
     async with uow:
+        await uow.lock(product_id)
         await _unchanged_product(uow, product_id, check)
         product = Product(product_id, name)
         await uow.products.rename(product)
@@ -70,6 +73,7 @@ async def delete_product(
 ) -> None:
     """Delete a product with all its records, each removal kept in the history."""
     async with uow:
+        await uow.lock(product_id)
         await _unchanged_product(uow, product_id, check)
         records = await uow.inventory.history([product_id], None, None)
         await uow.products.remove(product_id)
@@ -113,6 +117,7 @@ async def set_level(
     """
     record = InventoryRecord(product_id, date, level)
     async with uow:
+        await uow.lock(product_id)
         product = await _existing_product(uow, product_id)
         current = await _unchanged_record(uow, product_id, date, check)
         created = await uow.inventory.put(record)
@@ -140,6 +145,7 @@ async def delete_level(
     author: Author = SOMEONE,
 ) -> None:
     async with uow:
+        await uow.lock(product_id)
         await _existing_product(uow, product_id)
         current = await _unchanged_record(uow, product_id, date, check)
         if current is None or not await uow.inventory.remove(product_id, date):
@@ -147,6 +153,16 @@ async def delete_level(
         change = (product_id, date, current.level, None, None)
         await uow.changes.record(Origin.now(author, Cause.EDIT), [change])
         await uow.commit()
+
+
+async def _next_free_id(uow: UnitOfWork) -> int:
+    chosen = await uow.products.next_id()
+    if chosen > MAX_PRODUCT_ID:
+        raise InvalidValue(
+            "product_id",
+            f"the largest id in use is {MAX_PRODUCT_ID}, the highest there is: give a free one",
+        )
+    return chosen
 
 
 async def _existing_product(uow: UnitOfWork, product_id: int) -> Product:

@@ -106,6 +106,8 @@ async def import_rows(
     under one import id, which is how the whole import can be undone.
     """
     async with uow:
+        if not dry_run:
+            await uow.lock()
         stored = {product.id: product for product in await uow.products.all()}
         kept = stored if mode is ImportMode.MERGE else {}
         errors = find_conflicts(rows, kept)

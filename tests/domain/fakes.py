@@ -16,21 +16,54 @@ from domain.ports import ChangeRepository, InventoryRepository, ProductRepositor
 Levels = dict[tuple[int, dt.date], int]
 
 
+class LockWatch:
+    """The rule every writer keeps: lock what you change, before reading what you check.
+
+    The reads of products and records note whether they came before the lock; a commit that
+    changed anything fails unless the lock came first and covers every product changed.
+    """
+
+    def __init__(self) -> None:
+        self.locked = False
+        self.product_id: int | None = None  # None: the whole store
+        self.read_before_lock = False
+
+    def read(self) -> None:
+        self.read_before_lock |= not self.locked
+
+    def lock(self, product_id: int | None) -> None:
+        assert not self.locked, "a unit of work locks once"
+        self.locked, self.product_id = True, product_id
+
+    def check(self, changed: set[int]) -> None:
+        if not changed:
+            return
+        assert self.locked, f"products {sorted(changed)} changed without a lock"
+        assert not self.read_before_lock, "a writer read products or records before its lock"
+        if self.product_id is not None:
+            assert changed <= {self.product_id}, (
+                f"products {sorted(changed)} changed under the lock of {self.product_id} only"
+            )
+
+
 class FakeProducts(ProductRepository):
-    def __init__(self, products: dict[int, str], levels: Levels) -> None:
-        self.products, self.levels = products, levels
+    def __init__(self, products: dict[int, str], levels: Levels, watch: LockWatch) -> None:
+        self.products, self.levels, self.watch = products, levels, watch
 
     async def get(self, product_id: int) -> Product | None:
+        self.watch.read()
         name = self.products.get(product_id)
         return Product(product_id, name) if name else None
 
     async def many(self, product_ids: Sequence[int]) -> list[Product]:
+        self.watch.read()
         return [
             Product(pid, self.products[pid])
             for pid in sorted(set(product_ids) & set(self.products))
         ]
 
     async def summary(self, product_id: int) -> ProductSummary | None:
+        self.watch.read()
         if product_id not in self.products:
             return None
         dates = sorted(date for pid, date in self.levels if pid == product_id)
@@ -42,6 +75,7 @@ class FakeProducts(ProductRepository):
         return ProductSummary(Product(product_id, self.products[product_id]), len(dates), latest)
 
     async def all(self) -> list[Product]:
+        self.watch.read()
         return [Product(pid, name) for pid, name in sorted(self.products.items())]
 
     async def search(self, text: str | None, limit: int, offset: int) -> Page:
@@ -50,6 +84,7 @@ class FakeProducts(ProductRepository):
         return Page([item for item in items if item], len(found))
 
     async def next_id(self) -> int:
+        self.watch.read()
         return max(self.products, default=0) + 1
 
     async def add(self, product: Product) -> None:
@@ -78,17 +113,19 @@ class FakeProducts(ProductRepository):
 
 
 class FakeInventory(InventoryRepository):
-    def __init__(self, products: dict[int, str], levels: Levels) -> None:
-        self.products, self.levels = products, levels
+    def __init__(self, products: dict[int, str], levels: Levels, watch: LockWatch) -> None:
+        self.products, self.levels, self.watch = products, levels, watch
         self.changes: ChangeRepository | None = None
 
     async def get(self, product_id: int, date: dt.date) -> InventoryRecord | None:
+        self.watch.read()
         level = self.levels.get((product_id, date))
         return None if level is None else InventoryRecord(product_id, date, level)
 
     async def history(
         self, product_ids: Sequence[int] | None, start: dt.date | None, end: dt.date | None
     ) -> list[HistoryRow]:
+        self.watch.read()
         return [
             HistoryRow(pid, self.products[pid], date, level)
             for (pid, date), level in sorted(self.levels.items())
@@ -171,8 +208,9 @@ class FakeUnitOfWork(UnitOfWork):
 
     async def __aenter__(self) -> Self:
         products, levels = copy.copy(self.committed_products), copy.copy(self.committed_levels)
-        self.products = FakeProducts(products, levels)
-        self.inventory = FakeInventory(products, levels)
+        self.watch = LockWatch()
+        self.products = FakeProducts(products, levels, self.watch)
+        self.inventory = FakeInventory(products, levels, self.watch)
         self.changes = FakeChanges(list(self.committed_changes))
         self.inventory.changes = self.changes
         return self
@@ -185,11 +223,21 @@ class FakeUnitOfWork(UnitOfWork):
     ) -> None:
         await self.rollback()
 
+    async def lock(self, product_id: int | None = None) -> None:
+        self.watch.lock(product_id)
+
     async def commit(self) -> None:
+        self.watch.check(self._changed_products())
         self.committed_products = dict(self.products.products)
         self.committed_levels = dict(self.products.levels)
         self.committed_changes = list(self.changes.entries)
         self.commits += 1
+
+    def _changed_products(self) -> set[int]:
+        products, levels = self.products.products, self.products.levels
+        names = set(products.items()) ^ set(self.committed_products.items())
+        records = set(levels.items()) ^ set(self.committed_levels.items())
+        return {pid for pid, _ in names} | {pid for (pid, _), _ in records}
 
     async def rollback(self) -> None:
         """Dropping the copies is the rollback; the next enter starts from the committed state."""

@@ -264,6 +264,9 @@ class CsvUnitOfWork(UnitOfWork):
         self.changes = MemoryChangeRepository(self._storage.index)
         return self
 
+    async def lock(self, product_id: int | None = None) -> None:
+        """Nothing more to take: the whole store is this transaction's from the start."""
+
     async def __aexit__(
         self,
         exc_type: type[BaseException] | None,

@@ -30,6 +30,9 @@ class MemoryUnitOfWork(UnitOfWork):
         self._index.forget_undo()
         return self
 
+    async def lock(self, product_id: int | None = None) -> None:
+        """Nothing more to take: the whole store is this transaction's from the start."""
+
     async def __aexit__(
         self,
         exc_type: type[BaseException] | None,

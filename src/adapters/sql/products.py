@@ -85,8 +85,9 @@ class SqlProductRepository(ProductRepository):
         return Page(items, total.scalar_one())
 
     async def next_id(self) -> int:
-        rows = await self._tx.rows("SELECT coalesce(max(id), 0) + 1 FROM products", [])
-        return int(rows[0][0])
+        # + 1 here, not in SQL, where it overflows PostgreSQL's BIGINT at the largest id
+        rows = await self._tx.rows("SELECT coalesce(max(id), 0) FROM products", [])
+        return int(rows[0][0]) + 1
 
     async def add(self, product: Product) -> None:
         # DO NOTHING instead of an error keeps a PostgreSQL transaction usable without a savepoint.

@@ -33,6 +33,10 @@ DriverFailure = (
 Reader = Callable[[str, Sequence[Any]], Awaitable[Sequence[Any]]]
 """Runs a small read outside any unit of work's connection (see SqlStorage)."""
 WRITE_WAIT_S = 5.0  # as long as SQLite's busy_timeout: the wait for another writer
+# PostgreSQL: writers of one product take its advisory lock (the bigint key space) and the
+# store's in shared mode; a writer of the whole store takes the store's alone (two int keys,
+# a space of its own). Transaction-scoped: the commit or rollback gives them back.
+STORE_LOCK_KEYS = "1937009772, 0"  # 'stkl'
 # PostgreSQL plans from table statistics, which a bulk write leaves stale until autovacuum
 # comes by (and never where it is off): right after an import of 100,000 products, reading 20
 # products' history took 35 ms, scanning every product, instead of 0.3 ms. So a transaction
@@ -49,6 +53,10 @@ def reason(error: BaseException) -> str:
     return lines[0] if lines else type(cause).__name__
 
 
+def busy() -> StorageUnavailable:
+    return StorageUnavailable(f"the store stayed busy with another write for {WRITE_WAIT_S:g} s")
+
+
 def unavailable(error: BaseException) -> StorageUnavailable:
     """The domain error for a database that failed while serving a unit of work."""
     return StorageUnavailable(f"the database failed: {reason(error)}")
@@ -62,12 +70,13 @@ class Transaction:
     the reader, and see what the connection would see then (the latest commits: the
     connection has opened no transaction before its first write).
 
-    SQLite lets one writer at a time hold the database. With a `write_lock` (the process's
-    own, for that database) a transaction takes it before its first write and gives it back
-    when it ends, so the process's writers queue for each other: a writer that found the
-    database busy would instead sleep in SQLite's busy handler, in steps of up to 100 ms,
-    long after the lock was free. Other processes' writers still wait through the busy
-    timeout.
+    A writer locks before it reads what it will check (see `lock`), or at its first write.
+    SQLite lets one writer at a time hold the database: `BEGIN IMMEDIATE` takes it. With a
+    `write_lock` (the process's own, for that database) a transaction takes that first and
+    gives it back when it ends, so the process's writers queue for each other: a writer that
+    found the database busy would instead sleep in SQLite's busy handler, in steps of up to
+    100 ms, long after the lock was free. Other processes' writers still wait through the
+    busy timeout. PostgreSQL takes advisory locks: a product's, or the whole store's.
     """
 
     def __init__(
@@ -80,7 +89,8 @@ class Transaction:
         self._reader = reader
         self._write_lock = write_lock
         self._writing = False  # holds the write lock
-        self._begun = False  # PostgreSQL: the server has been sent BEGIN
+        self._locked = False  # holds the lock a writer takes (see `lock`)
+        self._locked_product: int | None = None  # ... for this product; None: the whole store
         self._bulk_rows = 0  # written by bulk statements, since the last commit
         self._connection: AsyncConnection | None = None
         self.is_postgresql = engine.dialect.name == "postgresql"
@@ -105,7 +115,7 @@ class Transaction:
         """Commit, or roll back, what the connection did (nothing when it was never taken)."""
         if self._connection is None:
             return
-        self._begun = False
+        self._locked = False
         bulk_rows, self._bulk_rows = self._bulk_rows, 0
         try:
             await (self._connection.commit() if commit else self._connection.rollback())
@@ -138,7 +148,33 @@ class Transaction:
         finally:
             self._done_writing()
 
+    async def lock(self, product_id: int | None) -> None:
+        """Keep other writers off the product (the store when None) until the transaction
+        ends; a second call is one already granted, or a mistake."""
+        if self._locked:
+            if self._locked_product is None or self._locked_product == product_id:
+                return
+            raise RuntimeError("a unit of work locks once, before it reads what it checks")
+        if self.is_postgresql:
+            await self._statement(_advisory_locks(product_id))
+        else:
+            await self._queue_for_writing()
+            await self._statement("BEGIN IMMEDIATE")
+        self._locked, self._locked_product = True, product_id
+
+    async def _statement(self, sql: str) -> None:
+        """Run a locking statement through SQLAlchemy (which sends PostgreSQL its BEGIN)."""
+        try:
+            await (await self.connection()).exec_driver_sql(sql)
+        except StorageFailure as error:
+            raise (busy() if _is_busy(error) else unavailable(error)) from error
+
     async def _before_write(self) -> None:
+        """A write that did not lock first locks the whole store."""
+        if not self._locked:
+            await self.lock(None)
+
+    async def _queue_for_writing(self) -> None:
         """Queue for the process's write lock, once per transaction (SQLite only)."""
         if self._write_lock is None or self._writing:
             return
@@ -146,9 +182,7 @@ class Transaction:
             async with asyncio.timeout(WRITE_WAIT_S):
                 await self._write_lock.acquire()
         except TimeoutError:
-            raise StorageUnavailable(
-                f"the database stayed busy with another write for {WRITE_WAIT_S:g} s"
-            ) from None
+            raise busy() from None
         self._writing = True
 
     def _done_writing(self) -> None:
@@ -165,7 +199,6 @@ class Transaction:
             await self._before_write()
         try:
             connection = await self.connection()
-            self._begun = True  # SQLAlchemy sends BEGIN ahead of its first statement
             return await connection.execute(statement, parameters)
         except IntegrityError:
             raise
@@ -230,16 +263,12 @@ class Transaction:
         inside its transaction.
 
         SQLAlchemy's asyncpg adapter sends BEGIN only ahead of a statement of its own: a write
-        given to asyncpg before that would run, and commit, on its own. So on PostgreSQL the
-        first one comes after one through SQLAlchemy. (sqlite3 begins by itself before a
-        write; and a read needs no transaction.)
+        given to asyncpg before that would run, and commit, on its own. The lock comes first,
+        through SQLAlchemy, so that never happens.
         """
         await self._before_write()
         try:
             connection = await self.connection()
-            if self.is_postgresql and not self._begun:
-                await connection.exec_driver_sql("SELECT 1")
-                self._begun = True
             raw = await connection.get_raw_connection()
             yield raw.driver_connection
         except (sqlite3.IntegrityError, asyncpg.IntegrityConstraintViolationError) as error:
@@ -268,3 +297,22 @@ class Transaction:
             raise unavailable(error) from error
         async with savepoint:
             yield
+
+
+def _advisory_locks(product_id: int | None) -> str:
+    """The statement taking PostgreSQL's locks for a writer, waiting at most WRITE_WAIT_S."""
+    timeout = f"set_config('lock_timeout', '{int(WRITE_WAIT_S * 1000)}ms', true)"
+    if product_id is None:
+        return f"SELECT {timeout}, pg_advisory_xact_lock({STORE_LOCK_KEYS})"
+    return (
+        f"SELECT {timeout}, pg_advisory_xact_lock_shared({STORE_LOCK_KEYS}), "
+        f"pg_advisory_xact_lock({int(product_id)})"
+    )
+
+
+def _is_busy(error: BaseException) -> bool:
+    """A wait for another writer that ran out: PostgreSQL's lock timeout, SQLite's busy one."""
+    cause = error.orig if isinstance(error, DBAPIError) else error
+    if getattr(cause, "sqlstate", None) == "55P03" or getattr(cause, "pgcode", None) == "55P03":
+        return True
+    return "database is locked" in str(cause)

@@ -53,6 +53,9 @@ class SqlUnitOfWork(UnitOfWork):
         if isinstance(exc, StorageFailure):  # anything the repositories did not translate
             raise unavailable(exc) from exc
 
+    async def lock(self, product_id: int | None = None) -> None:
+        await self._open().lock(product_id)
+
     async def commit(self) -> None:
         await self._open().end(commit=True)
 
