@@ -65,10 +65,11 @@ def unavailable(error: BaseException) -> StorageUnavailable:
 class Transaction:
     """Runs statements on the unit of work's connection, taken from the pool when first needed.
 
-    A unit of work that only reads small things never takes one when the storage gives a
-    `reader`: until a statement needs the connection (any write does), such reads run on
-    the reader, and see what the connection would see then (the latest commits: the
-    connection has opened no transaction before its first write).
+    Small reads run on the storage's `reader` when it gives one, until the transaction's
+    first write: they see what the connection would see then (the latest commits: before its
+    first write the connection holds no snapshot of its own, and once it holds the lock no
+    other writer of what it reads can commit). A unit of work that only reads small things
+    never takes a connection at all.
 
     A writer locks before it reads what it will check (see `lock`), or at its first write.
     SQLite lets one writer at a time hold the database: `BEGIN IMMEDIATE` takes it. With a
@@ -92,6 +93,7 @@ class Transaction:
         self._locked = False  # holds the lock a writer takes (see `lock`)
         self._locked_product: int | None = None  # ... for this product; None: the whole store
         self._bulk_rows = 0  # written by bulk statements, since the last commit
+        self._wrote = False  # its reads must see its own writes, on its connection
         self._connection: AsyncConnection | None = None
         self.is_postgresql = engine.dialect.name == "postgresql"
 
@@ -197,6 +199,7 @@ class Transaction:
         """Run a statement; an IntegrityError stays for the repository to explain."""
         if statement.is_dml:
             await self._before_write()
+            self._wrote = True
         try:
             connection = await self.connection()
             return await connection.execute(statement, parameters)
@@ -215,7 +218,7 @@ class Transaction:
         A `small` read (a few products' rows at most) before any other statement runs on the
         reader when there is one; the rest in this unit of work's connection.
         """
-        if small and self._reader is not None and self._connection is None:
+        if small and self._reader is not None and not self._wrote:
             try:
                 return await self._reader(sql, parameters)
             except DriverFailure:
@@ -267,6 +270,7 @@ class Transaction:
         through SQLAlchemy, so that never happens.
         """
         await self._before_write()
+        self._wrote = True
         try:
             connection = await self.connection()
             raw = await connection.get_raw_connection()
