@@ -27,7 +27,7 @@ from api.docs import openapi_config, swagger_assets
 from api.errors import exception_handlers, replace_html_not_found
 from api.query_check import refuse_unknown_query_parameters
 from api.request_log import request_log
-from api.security import UI_HEADERS, token_guard
+from api.security import UI_HEADERS, body_type_guard, token_guard
 from api.settings import Settings
 from domain.ports import UnitOfWork
 
@@ -81,7 +81,11 @@ def create_app(settings: Settings, storage: Storage | None = None) -> Litestar:
             "author": Provide(author, sync_to_thread=False),
         },
         lifespan=[lifespan],
-        guards=[token_guard(settings.api_token)] if settings.api_token else [],
+        # The token first: without it, a write is 401 whatever its body.
+        guards=[
+            *([token_guard(settings.api_token)] if settings.api_token else []),
+            body_type_guard,
+        ],
         middleware=[request_log],
         response_headers=[ResponseHeader(name="X-Content-Type-Options", value="nosniff")],
         before_request=refuse_unknown_query_parameters,
