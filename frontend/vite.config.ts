@@ -4,6 +4,8 @@ import react from '@vitejs/plugin-react';
 
 // The back end serves the built files at `/` in production; in development the
 // dev server forwards the API so the browser sees one origin either way.
+// changeOrigin stays false: the API accepts a write only from its own origin (as
+// the Host it receives names it), so it must receive the browser's Host, 5173's.
 const API_TARGET = process.env.STOCKLINE_API ?? 'http://127.0.0.1:8000';
 
 export default defineConfig({

@@ -23,11 +23,12 @@ from api.controllers.health import health
 from api.controllers.inventory import InventoryController
 from api.controllers.products import ProductController
 from api.controllers.transfer import TransferController
+from api.cross_site import SitePolicy, same_site_only
 from api.docs import openapi_config, swagger_assets
 from api.errors import exception_handlers, replace_html_not_found
 from api.query_check import refuse_unknown_query_parameters
 from api.request_log import request_log
-from api.security import UI_HEADERS, token_guard
+from api.security import UI_HEADERS, body_type_guard, token_guard
 from api.settings import Settings
 from domain.ports import UnitOfWork
 
@@ -73,7 +74,7 @@ def create_app(settings: Settings, storage: Storage | None = None) -> Litestar:
                 after_request=with_ui_headers,
             )
         )
-    return Litestar(
+    app = Litestar(
         route_handlers=handlers,
         dependencies={
             "uow": Provide(unit_of_work, sync_to_thread=False),
@@ -81,8 +82,11 @@ def create_app(settings: Settings, storage: Storage | None = None) -> Litestar:
             "author": Provide(author, sync_to_thread=False),
         },
         lifespan=[lifespan],
-        guards=[token_guard(settings.api_token)] if settings.api_token else [],
-        middleware=[request_log],
+        # The token first: without it, a write is 401 whatever its body.
+        guards=[
+            *([token_guard(settings.api_token)] if settings.api_token else []),
+            body_type_guard,
+        ],
         response_headers=[ResponseHeader(name="X-Content-Type-Options", value="nosniff")],
         before_request=refuse_unknown_query_parameters,
         after_request=replace_html_not_found,
@@ -97,3 +101,8 @@ def create_app(settings: Settings, storage: Storage | None = None) -> Litestar:
             log_exceptions="never",
         ),
     )
+    # Litestar runs an app's middleware after routing, on matched routes only. A foreign Host
+    # must be refused on every path and before anything answers (the CORS preflight too), so
+    # the check wraps the whole handler; the log wraps it in turn, so refusals are logged.
+    app.asgi_handler = request_log(same_site_only(app.asgi_handler, SitePolicy.of(settings)))
+    return app

@@ -35,7 +35,7 @@ _PROBLEMS = {
     ),
     412: "If-Match or If-None-Match failed: the answer holds the current value and tag",
     413: "The body is larger than the configured limit",
-    415: "The body is not sent as text/csv",
+    415: "The body is not sent as the type the operation takes: application/json, or text/csv",
     422: "The file has bad lines; `errors` lists each with its number",
 }
 

@@ -1,4 +1,4 @@
-"""Who may change data, and the headers that keep the served UI to its own assets."""
+"""Who may change data, what a write's body must be sent as, and the UI's own headers."""
 
 from __future__ import annotations
 
@@ -6,11 +6,16 @@ import hmac
 from typing import Any
 
 from litestar.connection import ASGIConnection
-from litestar.exceptions import NotAuthorizedException
+from litestar.enums import RequestEncodingType
+from litestar.exceptions import HTTPException, NotAuthorizedException
 from litestar.handlers import BaseRouteHandler
+from litestar.params import BodyKwarg
 from litestar.types import Guard
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+JSON = RequestEncodingType.JSON.value
+# The handler option naming the media type of a body the handler reads raw (an import's CSV).
+BODY_TYPE = "stockline_body_type"
 
 # The UI is served with a policy that allows only its own files (no CDN, no inline code).
 UI_HEADERS = {
@@ -38,3 +43,47 @@ def token_guard(token: str) -> Guard:
             )
 
     return require_token
+
+
+def _expected_body_type(handler: BaseRouteHandler) -> str | None:
+    """The media type the handler's body must have: its `BODY_TYPE`, or that of its `data`."""
+    declared: str | None = handler.opt.get(BODY_TYPE)
+    data = handler.parsed_fn_signature.parameters.get("data")
+    if declared or data is None:
+        return declared
+    kwarg = data.kwarg_definition
+    if not isinstance(kwarg, BodyKwarg):
+        return JSON  # a bare `data` is JSON to the framework
+    media_type = kwarg.media_type
+    return media_type.value if isinstance(media_type, RequestEncodingType) else media_type
+
+
+def _media_type(content_type: str) -> str:
+    return content_type.split(";")[0].strip().lower()
+
+
+def _is_of_type(media_type: str, expected: str) -> bool:
+    if expected == JSON:  # `application/merge-patch+json` and the like are JSON too
+        return media_type == JSON or (
+            media_type.startswith("application/") and media_type.endswith("+json")
+        )
+    return media_type == expected
+
+
+def body_type_guard(
+    connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler
+) -> None:
+    """415 unless a write's body is declared as what the handler reads.
+
+    Beyond catching mistakes, this keeps other sites out: a page elsewhere can send
+    `text/plain` or a form without asking, but a browser asks this server first (a CORS
+    preflight, which it refuses) before it sends JSON or CSV from another origin.
+    """
+    if connection.scope.get("method", "GET") in READ_METHODS:
+        return
+    expected = _expected_body_type(handler)
+    given = _media_type(connection.headers.get("content-type", ""))
+    if expected is not None and not _is_of_type(given, expected):
+        raise HTTPException(
+            status_code=415, detail=f"send the body as {expected}, not {given or 'no content type'}"
+        )

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from adapters.storage import DEFAULT_STORAGE
+from api.origins import canonical_origin, host_name
 
 PREFIX = "STOCKLINE_"
 
@@ -25,6 +26,9 @@ class Settings:
     max_upload_bytes: int = 64 * 1024 * 1024
     log_level: str = "info"
     api_token: str | None = None  # when set, changing data needs it as a bearer token
+    # Host names the server answers to; None: `host`, the loopback names and the IP address a
+    # request arrives at; ("*",): any (which gives up the defence against DNS rebinding).
+    allowed_hosts: tuple[str, ...] | None = None
 
 
 def _integer(environ: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
@@ -40,15 +44,42 @@ def _integer(environ: Mapping[str, str], name: str, default: int, low: int, high
     return value
 
 
+def _names(environ: Mapping[str, str], name: str) -> list[str]:
+    return [part.strip() for part in environ.get(PREFIX + name, "").split(",") if part.strip()]
+
+
+def _origins(environ: Mapping[str, str]) -> tuple[str, ...]:
+    """Written as browsers send `Origin`, so a trailing `/` or `:80` still matches."""
+    try:
+        return tuple(
+            o if o == "*" else canonical_origin(o) for o in _names(environ, "CORS_ORIGINS")
+        )
+    except ValueError as error:
+        raise SettingError(f"{PREFIX}CORS_ORIGINS: {error}") from None
+
+
+def _allowed_hosts(environ: Mapping[str, str]) -> tuple[str, ...] | None:
+    names = _names(environ, "ALLOWED_HOSTS")
+    if not names:
+        return None
+    if "*" in names:
+        return ("*",)
+    try:
+        return tuple(dict.fromkeys(host_name(name) for name in names))  # ports are ignored
+    except ValueError as error:
+        raise SettingError(
+            f"{PREFIX}ALLOWED_HOSTS: {error}; give comma-separated host names, or *"
+        ) from None
+
+
 def settings_from_env(environ: Mapping[str, str]) -> Settings:
     """Read every STOCKLINE_* variable; unset ones keep their defaults."""
     defaults = Settings()
-    origins = environ.get(PREFIX + "CORS_ORIGINS", "")
     return Settings(
         storage=environ.get(PREFIX + "STORAGE", "").strip() or defaults.storage,
         host=environ.get(PREFIX + "HOST", "").strip() or defaults.host,
         port=_integer(environ, "PORT", defaults.port, 1, 65535),
-        cors_origins=tuple(origin.strip() for origin in origins.split(",") if origin.strip()),
+        cors_origins=_origins(environ),
         frontend_dir=Path(
             environ.get(PREFIX + "FRONTEND_DIR", "").strip() or defaults.frontend_dir
         ),
@@ -57,4 +88,5 @@ def settings_from_env(environ: Mapping[str, str]) -> Settings:
         ),
         log_level=environ.get(PREFIX + "LOG_LEVEL", "").strip().lower() or defaults.log_level,
         api_token=environ.get(PREFIX + "API_TOKEN", "").strip() or None,
+        allowed_hosts=_allowed_hosts(environ),
     )

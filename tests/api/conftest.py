@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from litestar import Litestar
 from litestar.testing import TestClient
 
 from api.app import create_app
@@ -18,6 +19,13 @@ API_STORAGES: dict[str, Callable[[Path], str]] = {
 }
 
 HEADER = "product_id;product_name;date;inventory_level\n"
+# The test client's own default, testserver.local, is not a host the server answers to.
+BASE_URL = "http://127.0.0.1:8000"
+
+
+def api_client(app: Litestar) -> TestClient[Litestar]:
+    """A test client addressing the app as a browser on this machine would."""
+    return TestClient(app, base_url=BASE_URL)
 
 
 @pytest.fixture(params=sorted(API_STORAGES))
@@ -28,7 +36,7 @@ def storage_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 @pytest.fixture
 def client(storage_url: str, tmp_path: Path) -> Iterator[TestClient]:
     settings = Settings(storage=storage_url, frontend_dir=tmp_path / "no-frontend")
-    with TestClient(create_app(settings)) as test_client:
+    with api_client(create_app(settings)) as test_client:
         yield test_client
 
 

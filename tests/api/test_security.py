@@ -12,6 +12,7 @@ from litestar.testing import TestClient
 
 from api.app import create_app
 from api.settings import Settings
+from tests.api.conftest import api_client
 
 TOKEN = "s3cret-token"
 
@@ -24,7 +25,7 @@ def guarded(tmp_path: Path) -> TestClient:
         "<!doctype html><title>Stockline</title>", encoding="utf-8"
     )
     settings = Settings(storage="memory://", api_token=TOKEN, frontend_dir=frontend)
-    return TestClient(create_app(settings))
+    return api_client(create_app(settings))
 
 
 def test_without_the_token_reads_work_and_writes_are_401(guarded: TestClient) -> None:
@@ -105,7 +106,7 @@ class BrokenStorage:
 @pytest.fixture
 def broken(tmp_path: Path) -> Iterator[TestClient]:
     app = create_app(Settings(storage="memory://", frontend_dir=tmp_path), storage=BrokenStorage())
-    with TestClient(app) as client:
+    with api_client(app) as client:
         yield client
 
 

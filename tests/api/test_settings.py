@@ -22,16 +22,68 @@ def test_every_variable_is_read() -> None:
             "STOCKLINE_FRONTEND_DIR": "web",
             "STOCKLINE_MAX_UPLOAD_BYTES": "2048",
             "STOCKLINE_LOG_LEVEL": "DEBUG",
+            "STOCKLINE_API_TOKEN": "t0ken",
+            "STOCKLINE_ALLOWED_HOSTS": "inventory.lan",
         }
     )
     assert settings == Settings(
-        "memory://", "0.0.0.0", 9000, ("http://a.test", "http://b.test"), Path("web"), 2048, "debug"
+        "memory://",
+        "0.0.0.0",
+        9000,
+        ("http://a.test", "http://b.test"),
+        Path("web"),
+        2048,
+        "debug",
+        "t0ken",
+        ("inventory.lan",),
     )
 
 
 @pytest.mark.parametrize(
-    ("name", "value"), [("PORT", "http"), ("PORT", "70000"), ("MAX_UPLOAD_BYTES", "10")]
+    ("name", "value"),
+    [
+        ("PORT", "http"),
+        ("PORT", "70000"),
+        ("MAX_UPLOAD_BYTES", "10"),
+        ("ALLOWED_HOSTS", "http://inventory.lan"),
+        ("ALLOWED_HOSTS", "inventory.lan, bad host"),
+        ("ALLOWED_HOSTS", "inventory.lan:http"),
+        ("ALLOWED_HOSTS", "[::1"),
+        ("CORS_ORIGINS", "127.0.0.1:5173"),
+        ("CORS_ORIGINS", "http://127.0.0.1:5173/app"),
+        ("CORS_ORIGINS", "null"),
+    ],
 )
 def test_an_unusable_value_names_its_variable(name: str, value: str) -> None:
     with pytest.raises(SettingError, match=f"STOCKLINE_{name}"):
         settings_from_env({f"STOCKLINE_{name}": value})
+
+
+def test_allowed_hosts_are_names_in_lower_case_without_ports() -> None:
+    hosts = (
+        "Inventory.LAN:8000, inventory.lan, [::1]:8000, ::1, 10.0.0.5, my_service, shop.example."
+    )
+    assert settings_from_env({"STOCKLINE_ALLOWED_HOSTS": hosts}).allowed_hosts == (
+        "inventory.lan",
+        "::1",
+        "10.0.0.5",
+        "my_service",
+        "shop.example",
+    )
+
+
+@pytest.mark.parametrize(("value", "hosts"), [("", None), (" , ", None), ("a.test, *", ("*",))])
+def test_allowed_hosts_unset_keep_the_default_and_a_star_allows_any(
+    value: str, hosts: tuple[str, ...] | None
+) -> None:
+    assert settings_from_env({"STOCKLINE_ALLOWED_HOSTS": value}).allowed_hosts == hosts
+
+
+def test_cors_origins_are_written_as_browsers_send_them() -> None:
+    origins = "HTTP://LocalHost:80/, https://a.test:443, http://[::1]:5173, *"
+    assert settings_from_env({"STOCKLINE_CORS_ORIGINS": origins}).cors_origins == (
+        "http://localhost",
+        "https://a.test",
+        "http://[::1]:5173",
+        "*",
+    )

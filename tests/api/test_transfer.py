@@ -7,7 +7,7 @@ from litestar.testing import TestClient
 
 from api.app import create_app
 from api.settings import Settings
-from tests.api.conftest import HEADER, snapshot
+from tests.api.conftest import HEADER, api_client, snapshot
 
 CSV = {"content-type": "text/csv"}
 
@@ -105,7 +105,17 @@ def test_bytes_that_are_not_utf8_are_a_422(seeded: TestClient) -> None:
     assert "line 2 is not valid UTF-8" in response.json()["errors"][0]["message"]
 
 
-@pytest.mark.parametrize("content_type", ["application/json", "multipart/form-data; boundary=x"])
+# text/plain and the rest are what a page on any site may send without a CORS preflight.
+@pytest.mark.parametrize(
+    "content_type",
+    [
+        "application/json",
+        "multipart/form-data; boundary=x",
+        "text/plain",
+        "application/octet-stream",
+        "application/x-www-form-urlencoded",
+    ],
+)
 def test_a_wrong_content_type_is_415(seeded: TestClient, content_type: str) -> None:
     response = seeded.post(
         "/api/inventory/import", content=HEADER, headers={"content-type": content_type}
@@ -124,7 +134,7 @@ def test_bad_import_options_are_400(seeded: TestClient, query: str) -> None:
 
 def test_a_body_over_the_upload_limit_is_413(tmp_path: Path) -> None:
     settings = Settings(storage=f"csv:///{tmp_path}/inventory.csv", max_upload_bytes=1024)
-    with TestClient(create_app(settings)) as small:
+    with api_client(create_app(settings)) as small:
         body = HEADER + "".join(f"{n};Product {n};;\n" for n in range(1, 200))
         response = small.post("/api/inventory/import", content=body, headers=CSV)
         assert response.status_code == 413

@@ -684,7 +684,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The body is not sent as text/csv */
+            /** @description The body is not sent as the type the operation takes: application/json, or text/csv */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -793,6 +793,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description The body is not sent as the type the operation takes: application/json, or text/csv */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
@@ -981,6 +990,15 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description The body is not sent as the type the operation takes: application/json, or text/csv */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     ApiProductsProductIdInventoryDateGetLevel: {
@@ -1114,6 +1132,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description The body is not sent as the type the operation takes: application/json, or text/csv */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };

@@ -79,7 +79,7 @@ class InventoryController(Controller):
             201: ResponseSpec(
                 RowOut, description="The record was created", generate_examples=False
             ),
-            **problems(404, 412),
+            **problems(404, 412, 415),
         },
     )
     async def set_level(

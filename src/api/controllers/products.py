@@ -54,7 +54,7 @@ class ProductController(Controller):
 
     @post(
         summary="Create a product; its id is the next free one when not given",
-        responses=problems(409),
+        responses=problems(409, 415),
     )
     async def create_product(
         self, uow: NamedDependency[UnitOfWork], data: JSONBody[ProductCreate]
@@ -70,7 +70,7 @@ class ProductController(Controller):
     ) -> Response[ProductOut]:
         return with_etag(ProductOut.of(await services.get_product(uow, product_id)))
 
-    @patch("/{product_id:int}", summary="Rename a product", responses=problems(404, 409, 412))
+    @patch("/{product_id:int}", summary="Rename a product", responses=problems(404, 409, 412, 415))
     async def rename_product(
         self,
         uow: NamedDependency[UnitOfWork],
