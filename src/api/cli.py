@@ -100,8 +100,10 @@ MAX_REQUEST_HEAD = 1 << 20
 )
 def serve(host: str | None, port: int | None, server: str) -> None:
     """Serve the API (and the UI when built) with one worker until stopped."""
+    if host:  # the app's settings (in granian's worker too) allow the host it listens on
+        os.environ["STOCKLINE_HOST"] = host
     settings = _settings()
-    host, port = host or settings.host, port or settings.port
+    host, port = settings.host, port or settings.port
     if server == "uvicorn":
         run_uvicorn(app_from_environment(), host, port, settings.log_level)
     else:
