@@ -86,11 +86,10 @@ async def test_a_record_stored_without_any_entry_is_named() -> None:
 async def test_an_entry_whose_before_is_not_what_the_one_before_left_is_named() -> None:
     uow = await kept_store()
     earlier, edit = [c for c in uow.committed_changes if (c.product_id, c.date) == (1, DAY)][:2]
-    uow.committed_changes[edit.id - 1] = edit._replace(before=edit.before + 1)
+    assert (earlier.after, edit.before) == (5, 5)
+    uow.committed_changes[edit.id - 1] = edit._replace(before=6)
     found = await check_store(uow)
-    assert found.problems == [
-        Problem(Fault.BROKEN_CHAIN, 1, DAY, edit.id, earlier.after, earlier.after + 1, earlier.id)
-    ]
+    assert found.problems == [Problem(Fault.BROKEN_CHAIN, 1, DAY, edit.id, 5, 6, earlier.id)]
 
 
 async def test_a_first_entry_that_replaces_a_level_is_named() -> None:
@@ -162,10 +161,11 @@ class RacingChanges(FakeChanges):
         if query.product_ids and not self.uow.raced:
             self.uow.raced = True
             origin = self.entries[-1].origin
-            edit = Change(len(self.entries) + 1, 1, DAY, 9, 10, None, origin)
+            level = self.uow.committed_levels[1, DAY]
+            edit = Change(len(self.entries) + 1, 1, DAY, level, level + 1, None, origin)
             self.entries.append(edit)
             self.uow.committed_changes.append(edit)
-            self.uow.committed_levels[1, DAY] = 10
+            self.uow.committed_levels[1, DAY] = level + 1
         return await super().find(query)
 
 
@@ -179,8 +179,9 @@ class RacingUnitOfWork(FakeUnitOfWork):
 
 
 async def test_a_write_between_reading_records_and_entries_is_not_a_problem() -> None:
-    uow = RacingUnitOfWork()
-    uow.__dict__.update(vars(await kept_store()))
+    kept, uow = await kept_store(), RacingUnitOfWork()
+    uow.committed_products, uow.committed_levels = kept.committed_products, kept.committed_levels
+    uow.committed_changes = kept.committed_changes
     found = await check_store(uow)
     assert uow.raced
     assert found.ok, found.problems
