@@ -17,10 +17,12 @@ import click
 import msgspec
 
 from adapters.storage import Storage, storage_from_url
+from api.check_report import report_lines
 from api.collector import collector_paused
 from api.settings import SettingError, Settings, settings_from_env
 from domain import history, transfer
 from domain.changes import MAX_CHANGES_PAGE, Author, Change, ChangeQuery
+from domain.check import check_store
 from domain.errors import DomainError, InvalidRows
 from domain.sample_data import sample_rows
 from domain.transfer import ImportMode
@@ -311,6 +313,17 @@ def undo(change_id: int | None, import_id: str | None, actor: str, note: str | N
         lambda storage: history.undo_change(storage.unit_of_work(), change_id, author)
     )
     click.echo(_change_line(change))
+
+
+@main.command("check")
+def check_command() -> None:
+    """Check every record against its change history; exit 1 when anything disagrees."""
+    with _progress("checking") as progress, collector_paused():
+        found = _with_storage(lambda storage: check_store(storage.unit_of_work(), progress))
+    for line in report_lines(found):
+        click.echo(line)
+    if not found.ok:
+        sys.exit(1)
 
 
 def _level(level: int | None) -> str:
