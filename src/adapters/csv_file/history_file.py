@@ -23,7 +23,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import os
-import shutil
 from array import array
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
@@ -32,7 +31,8 @@ from itertools import chain, compress, repeat
 from pathlib import Path
 from typing import BinaryIO
 
-from adapters.csv_file.journal import fsync_folder
+from adapters.csv_file import disk
+from adapters.csv_file.disk import fsync_folder
 from adapters.memory.changes import ChangeLog
 from domain import flat_rows
 from domain.changes import Cause, Origin
@@ -150,18 +150,15 @@ def _texts(column: array[int], after: str) -> Iterator[str]:
 
 
 def write_pending(main: Path, log: ChangeLog, start: int) -> None:
-    """Put the entries from position `start` on in the pending file, durably.
+    """Put the entries from position `start` on in the pending file, durably; on failure
+    leave none behind (a full disk gets its space back).
 
     Its folder entry is made durable by the fsync of the folder that follows when the ready
     file is renamed into place, before anything relies on it.
     """
     path = pending_path(main)
     try:
-        with open(path, "w", encoding="utf-8", newline="") as handle:
-            handle.write(HEADER_LINE + "\n")
-            handle.writelines(lines(log, start, len(log)))
-            handle.flush()
-            os.fsync(handle.fileno())
+        disk.write_file(path, chain([HEADER_LINE + "\n"], lines(log, start, len(log))))
     except OSError as error:
         raise StorageUnavailable(f"cannot write {path}: {error.strerror}") from None
 
@@ -192,17 +189,17 @@ def settle(main: Path, from_journal: bytes) -> Settled | None:
     if not from_journal and not pending.exists():
         return None
     try:
-        with open(path, "a+b") as history:
+        with open(os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o666), "rb") as history:
+            descriptor = history.fileno()  # read through `history`, written through this
             last, start = _tail(history, path)
-            if history.seek(0, os.SEEK_END) > start:  # a torn append: its entries come again
-                history.truncate(start)
+            if os.fstat(descriptor).st_size > start:  # a torn append: its entries come again
+                os.ftruncate(descriptor, start)
             if not start:
-                history.write(HEADER)
-            last = _append(history, from_journal, last, path)
-            last = _append_file(history, pending, last, path)
-            history.flush()
-            os.fsync(history.fileno())
-            end = history.tell()
+                disk.write_all(descriptor, HEADER)
+            last = _append(descriptor, from_journal, last, path)
+            last = _append_file(descriptor, pending, last, path)
+            os.fsync(descriptor)
+            end = os.fstat(descriptor).st_size
         # The file's folder entry too: whoever created it may have crashed before doing so,
         # and the journal is emptied next. One more fsync per fold.
         fsync_folder(path.parent)
@@ -212,7 +209,7 @@ def settle(main: Path, from_journal: bytes) -> Settled | None:
     return Settled(start, end, last)
 
 
-def _append(history: BinaryIO, text: bytes, last: int, path: Path) -> int:
+def _append(history: int, text: bytes, last: int, path: Path) -> int:
     """Write the entries of whole history lines `text` above id `last`; the new last id."""
     if not text:
         return last
@@ -230,11 +227,11 @@ def _append(history: BinaryIO, text: bytes, last: int, path: Path) -> int:
             raise StorageUnavailable(f"{path}: change {last + 1} is missing from what to add")
         origin = text.rfind(b"\n" + ORIGIN.encode(), 0, cut) + 1
         text = text[origin : text.index(b"\n", origin) + 1] + text[cut:]
-    history.write(text)
+    disk.write_all(history, text)
     return final
 
 
-def _append_file(history: BinaryIO, source: Path, last: int, path: Path) -> int:
+def _append_file(history: int, source: Path, last: int, path: Path) -> int:
     try:
         pending = open(source, "rb")  # noqa: SIM115 - closed by `with` below; may be absent
     except FileNotFoundError:
@@ -247,9 +244,10 @@ def _append_file(history: BinaryIO, source: Path, last: int, path: Path) -> int:
             return last
         final, _ = _tail(pending, source)
         if final > last and _first_id(head, source) == last + 1:  # the usual case: all of it
-            history.write(head)
+            disk.write_all(history, head)
             pending.seek(len(HEADER) + len(head))
-            shutil.copyfileobj(pending, history, READ_BYTES)
+            while chunk := pending.read(READ_BYTES):
+                disk.write_all(history, chunk)
             return final
         pending.seek(len(HEADER))
         return _append(history, pending.read(), last, path)
