@@ -1,7 +1,8 @@
 """The flat-file store under faults: its answers tell the truth.
 
 A full disk is made at the OS boundary: `os.write` (through which the store writes every byte)
-writes what still fits and then fails with ENOSPC, as a filling disk does.
+writes what still fits and then fails with ENOSPC, as a filling disk does, or the n-th
+`os.fsync` fails.
 """
 
 from __future__ import annotations
@@ -9,17 +10,20 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import os
+from collections.abc import Awaitable
 from pathlib import Path
 
 import pytest
 
+from adapters.csv_file import history_file
 from adapters.csv_file.storage import CsvStorage
 from domain import services, transfer
 from domain.changes import ChangeQuery
 from domain.errors import StorageUnavailable
 from domain.flat_rows import FlatRow
 from domain.model import HistoryRow
-from tests.adapters.test_csv_file import opened, reopened
+from domain.transfer import ImportMode
+from tests.adapters.test_csv_file import crash, opened, reopened
 
 DAY = dt.date(2025, 3, 1)
 FULL = os.strerror(errno.ENOSPC)  # "No space left on device"
@@ -72,6 +76,111 @@ class FillingDisk:
         return written
 
 
+class FailingFsync:
+    """`os.fsync` failing with ENOSPC at call number `failing` only (0: never), counting."""
+
+    def __init__(self, failing: int = 0) -> None:
+        self.failing = failing
+        self.calls = 0
+        self._fsync = os.fsync
+
+    def fsync(self, descriptor: int) -> None:
+        self.calls += 1
+        if self.calls == self.failing:
+            raise OSError(errno.ENOSPC, FULL)
+        self._fsync(descriptor)
+
+
+def leftovers(folder: Path) -> list[str]:
+    """Files that a later transaction would put in place, or that take up a full disk."""
+    return sorted(p.name for p in folder.iterdir() if p.suffix in {".ready", ".pending", ".tmp"})
+
+
+async def replace_import(store: CsvStorage) -> None:
+    await transfer.import_rows(
+        store.unit_of_work(), rows(range(11, 41), 15, 50), ImportMode.REPLACE
+    )
+
+
+async def bytes_an_import_writes(folder: Path) -> int:
+    disk = FillingDisk()
+    store = await a_store_with_history(folder / "inventory.csv")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(os, "write", disk.write)
+        await replace_import(store)
+    await store.close()
+    return disk.written
+
+
+async def test_a_disk_that_fills_during_a_replace_import_leaves_the_store_as_it_was(
+    tmp_path: Path,
+) -> None:
+    """Wherever the disk fills (the pending entries, the new file, the history append), the
+    import answers the cause, reads answer meanwhile from the data before it, and once space
+    is freed the same store and a reopened one still hold that data: no ready file waited."""
+    total = await bytes_an_import_writes(tmp_path / "measure")
+    for free in [*range(0, total, max(1, total // 40)), total - 1]:
+        folder = tmp_path / str(free)
+        store = await a_store_with_history(folder / "inventory.csv")
+        before = await contents(store)
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(os, "write", FillingDisk(free).write)
+            with pytest.raises(StorageUnavailable, match=FULL):
+                await replace_import(store)
+            assert leftovers(folder) == [], free
+            assert await contents(store) == before, free  # reads answer on a full disk
+            async with reopened(store.path) as again:  # and a store opened on it
+                assert await contents(again) == before, free
+            with pytest.raises(StorageUnavailable, match=FULL):  # writes say why they fail
+                await services.set_level(store.unit_of_work(), 2, DAY, 1)
+        assert await contents(store) == before, free
+        async with reopened(store.path) as again:
+            assert await contents(again) == before, free
+        await services.set_level(store.unit_of_work(), 2, DAY, 1)  # and the ids go on
+        assert (await contents(store))[1][0][:5] == (len(before[1]) + 1, 2, DAY, 5, 1)
+        await store.close()
+
+
+async def test_an_import_answers_what_became_of_it_whichever_fsync_fails(
+    tmp_path: Path,
+) -> None:
+    """The n-th fsync of a replace import fails, for every n: the import answers an error
+    and the store holds the data from before, or it answers success and holds the import;
+    before the history append an error, after it (emptying the journal, renaming) success."""
+    fsyncs = FailingFsync()
+    store = await a_store_with_history(tmp_path / "measure" / "inventory.csv")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(os, "fsync", fsyncs.fsync)
+        await replace_import(store)
+    imported = await contents(store)
+    await store.close()
+    outcomes = []
+    for failing in range(1, fsyncs.calls + 1):
+        store = await a_store_with_history(tmp_path / str(failing) / "inventory.csv")
+        before = await contents(store)
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(os, "fsync", FailingFsync(failing).fsync)
+            outcomes.append(await outcome(replace_import(store)))
+        expected = imported if outcomes[-1] == "done" else before
+        assert await contents(store) == expected, failing
+        async with reopened(store.path) as again:
+            assert await contents(again) == expected, failing
+        assert leftovers(store.path.parent) == [], failing
+        await store.close()
+    done = outcomes.index("done")  # refused up to the point of no return, then done
+    assert set(outcomes[:done]) == {f"refused: {FULL}"}, outcomes
+    assert set(outcomes[done:]) == {"done"}, outcomes
+
+
+async def outcome(work: Awaitable[object]) -> str:
+    """What a client is answered: done, or refused and why (the cause named last)."""
+    try:
+        await work
+    except StorageUnavailable as error:
+        return f"refused: {str(error).rsplit(': ', 1)[-1]}"
+    return "done"
+
+
 async def test_an_edit_that_finds_the_disk_full_is_refused_and_leaves_nothing_behind(
     tmp_path: Path,
 ) -> None:
@@ -90,3 +199,30 @@ async def test_an_edit_that_finds_the_disk_full_is_refused_and_leaves_nothing_be
         async with reopened(store.path) as again:
             assert await contents(again) == before
         await store.close()
+
+
+async def test_a_fold_a_crash_left_is_taken_back_when_the_disk_is_full_at_restart(
+    tmp_path: Path,
+) -> None:
+    """A crash right after a replace import's ready file, and no space at restart to append
+    its entries: the store opens, reads answer the data from before, and nothing waits to
+    be put in place later (the import was never answered)."""
+    store = await a_store_with_history(tmp_path / "inventory.csv")
+    before = await contents(store)
+
+    def crash_here(*_: object) -> None:
+        raise OSError(errno.EIO, "simulated crash")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(history_file, "settle", crash_here)
+        with pytest.raises(OSError, match="simulated crash"):
+            await replace_import(store)
+    crash(store)
+    assert leftovers(tmp_path) == ["inventory.csv.changes.pending", "inventory.csv.ready"]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(os, "write", FillingDisk(0).write)
+        async with reopened(store.path) as again:
+            assert await contents(again) == before
+        assert leftovers(tmp_path) == []
+    async with reopened(store.path) as again:
+        assert await contents(again) == before

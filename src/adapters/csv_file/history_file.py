@@ -20,6 +20,7 @@ Blocking: call these off the event loop.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import os
@@ -180,11 +181,10 @@ class Settled:
 
 
 def settle(main: Path, from_journal: bytes) -> Settled | None:
-    """Append the entries of a committed fold that the history file lacks, durably: first
-    those of the journal's commits (`from_journal`, their lines without the `#`), then those
-    of the pending file; then remove the pending file. Run while the fold's ready file
-    waits, so that a crash at any point leaves everything to do again, and nothing twice.
-    None when there was nothing to add."""
+    """Append the entries of a fold that the history file lacks, durably: first those of the
+    journal's commits (`from_journal`, their lines without the `#`), then those of the
+    pending file. Run while the fold's ready file waits, so that a crash at any point leaves
+    everything to do again, and nothing twice. None when there was nothing to add."""
     path, pending = history_path(main), pending_path(main)
     if not from_journal and not pending.exists():
         return None
@@ -203,10 +203,23 @@ def settle(main: Path, from_journal: bytes) -> Settled | None:
         # The file's folder entry too: whoever created it may have crashed before doing so,
         # and the journal is emptied next. One more fsync per fold.
         fsync_folder(path.parent)
-        pending.unlink(missing_ok=True)
     except OSError as error:
         raise StorageUnavailable(f"cannot write {path}: {error.strerror}") from None
     return Settled(start, end, last)
+
+
+def drop_pending(main: Path) -> None:
+    """Remove the pending file once `settle` copied it: a large commit's point of no return,
+    after which its fold is finished, never taken back (`cut_from` needs the pending file)."""
+    path = pending_path(main)
+    try:
+        path.unlink(missing_ok=True)
+    except OSError as error:
+        raise StorageUnavailable(f"cannot remove {path}: {error.strerror}") from None
+    # Made durable before the journal is emptied, if the disk lets us; past this point the
+    # fold goes on whatever happens, and the folder is fsynced again once the file is in place.
+    with contextlib.suppress(OSError):
+        fsync_folder(path.parent)
 
 
 def _append(history: int, text: bytes, last: int, path: Path) -> int:
@@ -251,6 +264,71 @@ def _append_file(history: int, source: Path, last: int, path: Path) -> int:
             return final
         pending.seek(len(HEADER))
         return _append(history, pending.read(), last, path)
+
+
+def first_pending_id(main: Path) -> int | None:
+    """The id of the first entry in the pending file: where a large commit's entries begin."""
+    try:
+        with open(pending_path(main), "rb") as pending:
+            head = pending.read(len(HEADER) + READ_BYTES)
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        raise StorageUnavailable(f"cannot read {pending_path(main)}: {error.strerror}") from None
+    return _first_id(head[len(HEADER) :], pending_path(main)) or None
+
+
+def holds(main: Path, from_journal: bytes) -> bool:
+    """Whether the history file holds every entry of `from_journal` already, and no pending
+    file waits: a fold got past the point where it can be taken back."""
+    path = history_path(main)
+    if pending_path(main).exists():
+        return False
+    if not from_journal:
+        return True
+    try:
+        with open(path, "rb") as history:
+            last, _ = _tail(history, path)
+    except FileNotFoundError:
+        return False
+    except OSError as error:
+        raise StorageUnavailable(f"cannot read {path}: {error.strerror}") from None
+    return _last_id(from_journal, path) <= last
+
+
+def cut_from(main: Path, change_id: int) -> None:
+    """Take out of the history file, durably, the entries from `change_id` on (with the
+    origin line before them) and any torn append: those of a large commit withdrawn."""
+    path = history_path(main)
+    try:
+        with open(path, "r+b") as history:
+            last, end = _tail(history, path)
+            if last >= change_id:
+                end = _start_of_run(history, change_id, path)
+            if history.seek(0, os.SEEK_END) > end:
+                history.truncate(end)
+                os.fsync(history.fileno())
+    except FileNotFoundError:
+        return
+    except OSError as error:
+        raise StorageUnavailable(f"cannot write {path}: {error.strerror}") from None
+
+
+def _start_of_run(history: BinaryIO, change_id: int, path: Path) -> int:
+    """Where the line of entry `change_id` begins, or the origin line just before it.
+    Searched backwards from the end, which it is near, a block at a time."""
+    needle = b"\n%d;" % change_id
+    end = history.seek(0, os.SEEK_END)
+    while end > 0:
+        start = max(0, end - READ_BYTES)
+        history.seek(start)
+        data = history.read(end - start + len(needle))  # overlapping the block after
+        found = data.rfind(needle)
+        if found >= 0:
+            line = data.rfind(b"\n", 0, found) + 1
+            return start + (line if line and data.startswith(ORIGIN.encode(), line) else found + 1)
+        end = start
+    raise StorageUnavailable(f"{path}: change {change_id} is not where its commit put it")
 
 
 def _first_id(text: bytes, path: Path) -> int:

@@ -18,7 +18,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Self
 
-from adapters.csv_file import file_io, history_file, journal
+from adapters.csv_file import file_io, folding, history_file, journal
 from adapters.memory.changes import ChangeLog
 from adapters.memory.index import Change, Index
 from adapters.memory.repositories import (
@@ -61,7 +61,7 @@ class CsvStorage:
         except OSError as error:
             raise StorageUnavailable(f"cannot use {self.path}: {error.strerror}") from None
         try:
-            await self.fold()
+            await self.fold(quietly=True)
         except BaseException:
             os.close(self._lock_fd)
             self._lock_fd = None
@@ -75,7 +75,7 @@ class CsvStorage:
         try:
             if self._fold_task is not None:
                 await self._fold_task
-            await self.fold()
+            await self.fold(quietly=True)
         finally:
             os.close(self._lock_fd)
             self._lock_fd = None
@@ -83,11 +83,19 @@ class CsvStorage:
     def unit_of_work(self) -> CsvUnitOfWork:
         return CsvUnitOfWork(self)
 
-    async def fold(self) -> None:
-        """Write the journal's commits into the file and empty the journal."""
+    async def fold(self, *, quietly: bool = False) -> None:
+        """Write the journal's commits into the file and empty the journal. `quietly`: a
+        failure to write (a full disk) is logged, not raised: the journal still holds every
+        commit."""
         async with self.unit_of_work():
-            if self._journal_end:
+            if not self._journal_end:
+                return
+            try:
                 await asyncio.to_thread(self._fold)
+            except StorageUnavailable as error:
+                if not quietly:
+                    raise
+                logger.warning("could not fold the journal into the file: %s", error)
 
     async def acquire(self) -> None:
         """Take both locks (in-process, then between processes) and catch up with the disk."""
@@ -157,7 +165,7 @@ class CsvStorage:
 
     async def _fold_quietly(self) -> None:
         try:
-            await self.fold()
+            await self.fold(quietly=True)
         except StorageUnavailable as error:  # harmless: the journal still holds every commit
             logger.warning("could not fold the journal into the file: %s", error)
 
@@ -174,12 +182,12 @@ class CsvStorage:
     def _catch_up(self, file_stamp: file_io.Stamp | None, journal_size: int, waiting: bool) -> None:
         """Re-read what other processes, or a person, changed since we last looked.
 
-        A ready file seen here (under the lock) is one a crashed fold left: it holds the file
-        and the whole journal, so finishing that fold loses nothing. A pending history file
-        seen without one is a large commit that never happened.
+        A ready file seen here (under the lock) is one that a crashed fold left, which
+        `folding.finish_waiting` finishes or takes back. A pending history file seen without
+        one is a large commit that never happened.
         """
-        if waiting:
-            (file_stamp, _), journal_size = self._finish_fold(), 0
+        if waiting and (published := folding.finish_waiting(self.path)):
+            file_stamp, journal_size = published, 0
         if file_stamp != self._file_stamp or journal_size < self._journal_end:
             if not waiting:
                 history_file.discard_pending(self.path)
@@ -215,36 +223,34 @@ class CsvStorage:
         return log
 
     def _fold(self) -> None:
-        """The new file is made whole and ready, then the journal's history entries appended
-        to the history file, then the journal emptied, then the file replaced. After a crash
-        at any point the store reads as the old file with its journal, or as the ready file
-        (which `_catch_up` then puts in place): never as older journal lines replayed over a
-        newer file, which would undo a large commit.
-
-        A commit too large for the journal writes its entries to the pending history file
-        first: the ready file commits both, and without it the pending file is discarded.
+        """Write the index to the file by the steps of `folding`: after a crash at any point
+        the store reads as the old file with its journal, or as the ready file (which
+        `_catch_up` then puts in place): never as older journal lines replayed over a newer
+        file, which would undo a large commit. A failure before the point of no return (a
+        full disk) takes the fold back, so that the error raised is the truth.
         """
         started = time.perf_counter()
-        log = self.index.changes
-        if self.index.rewrite and len(log) > log.marked:
-            history_file.write_pending(self.path, log, log.marked)
-        else:
-            history_file.discard_pending(self.path)
-        file_io.write_ready(self.path, self.index)
-        self._file_stamp, settled = self._finish_fold()
+        first = folding.make_ready(self.path, self.index)
+        settled = folding.settle(self.path, first)
+        self._put_in_place(settled)
+        self._fold_seconds = time.perf_counter() - started
+
+    def _put_in_place(self, settled: history_file.Settled | None) -> None:
+        """The fold is committed: a failure now is logged, not raised (it is not the
+        commit's), and the next transaction finishes the fold (`_catch_up`)."""
+        try:
+            self._file_stamp = folding.put_in_place(self.path)
+        except StorageUnavailable as error:
+            logger.warning("a fold is committed, and left to the next transaction: %s", error)
+            self._file_stamp, self._journal_end = _UNREAD, 0  # which reads the disk afresh
+            return
         self._journal_end = 0
+        log = self.index.changes
         # What we appended is in our log already: the next read of the file starts after it.
         if settled and settled.start == self._history_end and settled.last == len(log):
             stamp = file_io.stamp_of(self.history)
             self._history_end = settled.end
             self._history_inode = stamp.inode if stamp else None
-        self._fold_seconds = time.perf_counter() - started
-
-    def _finish_fold(self) -> tuple[file_io.Stamp, history_file.Settled | None]:
-        """Finish a fold whose ready file waits: history, journal, then the file itself."""
-        settled = history_file.settle(self.path, journal.history(self.journal))
-        journal.cut(self.journal, 0)
-        return file_io.publish_ready(self.path), settled
 
 
 _NO_FILE = file_io.Stamp(0, 0, 0)
