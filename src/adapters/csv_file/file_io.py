@@ -99,8 +99,9 @@ def ready_path(path: Path) -> Path:
     return path.with_name(path.name + ".ready")
 
 
-def write_ready(path: Path, index: Index) -> None:
-    """Write the index to a temporary file, fsync it, then rename it to `ready_path`.
+def write_ready(path: Path, index: Index) -> Stamp:
+    """Write the index to a temporary file, fsync it, then rename it to `ready_path`; the
+    ready file's stamp, which the file will keep once renamed into place.
 
     A crash while writing leaves only the temporary file, which nothing reads; a file
     under the ready name is always whole. A failure (a full disk) leaves neither behind: the
@@ -114,10 +115,13 @@ def write_ready(path: Path, index: Index) -> None:
         disk.remove(temporary)
         raise StorageUnavailable(f"cannot write {path}: {error.strerror}") from None
     try:
+        stamp = stamp_of(ready)
         fsync_folder(path.parent)
     except OSError as error:
         discard_ready(path)
         raise StorageUnavailable(f"cannot write {path}: {error.strerror}") from None
+    assert stamp is not None
+    return stamp
 
 
 def discard_ready(path: Path) -> None:

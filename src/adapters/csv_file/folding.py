@@ -26,9 +26,9 @@ from domain.errors import StorageUnavailable
 logger = logging.getLogger(__name__)
 
 
-def make_ready(path: Path, index: Index) -> int | None:
-    """Steps 1 and 2: the id of a large commit's first entry (None: the fold has no pending
-    file). On failure nothing of them is left."""
+def make_ready(path: Path, index: Index) -> tuple[file_io.Stamp, int | None]:
+    """Steps 1 and 2: the ready file's stamp, and the id of a large commit's first entry
+    (None: the fold has no pending file). On failure nothing of them is left."""
     log = index.changes
     first = None
     if index.rewrite and len(log) > log.marked:
@@ -37,17 +37,26 @@ def make_ready(path: Path, index: Index) -> int | None:
     else:
         history_file.discard_pending(path)
     try:
-        file_io.write_ready(path, index)
+        return file_io.write_ready(path, index), first
     except StorageUnavailable:
         history_file.discard_pending(path)
         raise
-    return first
 
 
-def settle(path: Path, first: int | None) -> history_file.Settled | None:
-    """Steps 3 and 4; on failure (a full disk) the fold is taken back and the error raised."""
+class FileChanged(StorageUnavailable):
+    """Someone changed the file while it was folded: the fold was taken back."""
+
+
+def settle(
+    path: Path, first: int | None, read: file_io.Stamp | None
+) -> history_file.Settled | None:
+    """Steps 3 and 4, the fold having been made from the file stamped `read`. On failure (a
+    full disk), or when the file changed meanwhile (a person saving it, whose save the
+    rename would lose), the fold is taken back and the error raised."""
     try:
         settled = history_file.settle(path, journal.history(journal.journal_path(path)))
+        if file_io.stamp_of(path) != read:
+            raise FileChanged(f"{path} changed while it was being rewritten")
         history_file.drop_pending(path)
     except StorageUnavailable:
         withdraw(path, first)
