@@ -8,8 +8,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from adapters.csv_file import loader
-from adapters.csv_file.journal import fsync_folder
+from adapters.csv_file import disk, loader
+from adapters.csv_file.disk import fsync_folder
 from adapters.memory.index import Index
 from domain import flat_rows
 from domain.errors import StorageUnavailable
@@ -99,22 +99,39 @@ def ready_path(path: Path) -> Path:
     return path.with_name(path.name + ".ready")
 
 
-def write_ready(path: Path, index: Index) -> None:
-    """Write the index to a temporary file, fsync it, then rename it to `ready_path`.
+def write_ready(path: Path, index: Index) -> Stamp:
+    """Write the index to a temporary file, fsync it, then rename it to `ready_path`; the
+    ready file's stamp, which the file will keep once renamed into place.
 
     A crash while writing leaves only the temporary file, which nothing reads; a file
-    under the ready name is always whole.
+    under the ready name is always whole. A failure (a full disk) leaves neither behind: the
+    ready file is the commit, which must not happen after its error was answered.
     """
-    temporary = path.with_name(path.name + ".tmp")
+    temporary, ready = path.with_name(path.name + ".tmp"), ready_path(path)
     try:
-        with open(temporary, "w", encoding="utf-8", newline="") as handle:
-            handle.writelines(text_of(index))
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, ready_path(path))
+        disk.write_file(temporary, text_of(index))
+        os.replace(temporary, ready)
+    except OSError as error:
+        disk.remove(temporary)
+        raise StorageUnavailable(f"cannot write {path}: {error.strerror}") from None
+    try:
+        stamp = stamp_of(ready)
         fsync_folder(path.parent)
     except OSError as error:
+        discard_ready(path)
         raise StorageUnavailable(f"cannot write {path}: {error.strerror}") from None
+    assert stamp is not None
+    return stamp
+
+
+def discard_ready(path: Path) -> None:
+    """Take back a fold whose ready file waits, durably: the old file and its journal stand.
+    Only before the journal is emptied, which the ready file then alone holds."""
+    try:
+        ready_path(path).unlink(missing_ok=True)
+        fsync_folder(path.parent)
+    except OSError as error:
+        raise StorageUnavailable(f"cannot remove {ready_path(path)}: {error.strerror}") from None
 
 
 def publish_ready(path: Path) -> Stamp:

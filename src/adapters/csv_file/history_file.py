@@ -20,10 +20,10 @@ Blocking: call these off the event loop.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import os
-import shutil
 from array import array
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
@@ -32,7 +32,8 @@ from itertools import chain, compress, repeat
 from pathlib import Path
 from typing import BinaryIO
 
-from adapters.csv_file.journal import fsync_folder
+from adapters.csv_file import disk
+from adapters.csv_file.disk import fsync_folder
 from adapters.memory.changes import ChangeLog
 from domain import flat_rows
 from domain.changes import Cause, Origin
@@ -150,18 +151,15 @@ def _texts(column: array[int], after: str) -> Iterator[str]:
 
 
 def write_pending(main: Path, log: ChangeLog, start: int) -> None:
-    """Put the entries from position `start` on in the pending file, durably.
+    """Put the entries from position `start` on in the pending file, durably; on failure
+    leave none behind (a full disk gets its space back).
 
     Its folder entry is made durable by the fsync of the folder that follows when the ready
     file is renamed into place, before anything relies on it.
     """
     path = pending_path(main)
     try:
-        with open(path, "w", encoding="utf-8", newline="") as handle:
-            handle.write(HEADER_LINE + "\n")
-            handle.writelines(lines(log, start, len(log)))
-            handle.flush()
-            os.fsync(handle.fileno())
+        disk.write_file(path, chain([HEADER_LINE + "\n"], lines(log, start, len(log))))
     except OSError as error:
         raise StorageUnavailable(f"cannot write {path}: {error.strerror}") from None
 
@@ -183,36 +181,48 @@ class Settled:
 
 
 def settle(main: Path, from_journal: bytes) -> Settled | None:
-    """Append the entries of a committed fold that the history file lacks, durably: first
-    those of the journal's commits (`from_journal`, their lines without the `#`), then those
-    of the pending file; then remove the pending file. Run while the fold's ready file
-    waits, so that a crash at any point leaves everything to do again, and nothing twice.
-    None when there was nothing to add."""
+    """Append the entries of a fold that the history file lacks, durably: first those of the
+    journal's commits (`from_journal`, their lines without the `#`), then those of the
+    pending file. Run while the fold's ready file waits, so that a crash at any point leaves
+    everything to do again, and nothing twice. None when there was nothing to add."""
     path, pending = history_path(main), pending_path(main)
     if not from_journal and not pending.exists():
         return None
     try:
-        with open(path, "a+b") as history:
+        with open(os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o666), "rb") as history:
+            descriptor = history.fileno()  # read through `history`, written through this
             last, start = _tail(history, path)
-            if history.seek(0, os.SEEK_END) > start:  # a torn append: its entries come again
-                history.truncate(start)
+            if os.fstat(descriptor).st_size > start:  # a torn append: its entries come again
+                os.ftruncate(descriptor, start)
             if not start:
-                history.write(HEADER)
-            last = _append(history, from_journal, last, path)
-            last = _append_file(history, pending, last, path)
-            history.flush()
-            os.fsync(history.fileno())
-            end = history.tell()
+                disk.write_all(descriptor, HEADER)
+            last = _append(descriptor, from_journal, last, path)
+            last = _append_file(descriptor, pending, last, path)
+            os.fsync(descriptor)
+            end = os.fstat(descriptor).st_size
         # The file's folder entry too: whoever created it may have crashed before doing so,
         # and the journal is emptied next. One more fsync per fold.
         fsync_folder(path.parent)
-        pending.unlink(missing_ok=True)
     except OSError as error:
         raise StorageUnavailable(f"cannot write {path}: {error.strerror}") from None
     return Settled(start, end, last)
 
 
-def _append(history: BinaryIO, text: bytes, last: int, path: Path) -> int:
+def drop_pending(main: Path) -> None:
+    """Remove the pending file once `settle` copied it: a large commit's point of no return,
+    after which its fold is finished, never taken back (`cut_from` needs the pending file)."""
+    path = pending_path(main)
+    try:
+        path.unlink(missing_ok=True)
+    except OSError as error:
+        raise StorageUnavailable(f"cannot remove {path}: {error.strerror}") from None
+    # Made durable before the journal is emptied, if the disk lets us; past this point the
+    # fold goes on whatever happens, and the folder is fsynced again once the file is in place.
+    with contextlib.suppress(OSError):
+        fsync_folder(path.parent)
+
+
+def _append(history: int, text: bytes, last: int, path: Path) -> int:
     """Write the entries of whole history lines `text` above id `last`; the new last id."""
     if not text:
         return last
@@ -230,11 +240,11 @@ def _append(history: BinaryIO, text: bytes, last: int, path: Path) -> int:
             raise StorageUnavailable(f"{path}: change {last + 1} is missing from what to add")
         origin = text.rfind(b"\n" + ORIGIN.encode(), 0, cut) + 1
         text = text[origin : text.index(b"\n", origin) + 1] + text[cut:]
-    history.write(text)
+    disk.write_all(history, text)
     return final
 
 
-def _append_file(history: BinaryIO, source: Path, last: int, path: Path) -> int:
+def _append_file(history: int, source: Path, last: int, path: Path) -> int:
     try:
         pending = open(source, "rb")  # noqa: SIM115 - closed by `with` below; may be absent
     except FileNotFoundError:
@@ -247,12 +257,78 @@ def _append_file(history: BinaryIO, source: Path, last: int, path: Path) -> int:
             return last
         final, _ = _tail(pending, source)
         if final > last and _first_id(head, source) == last + 1:  # the usual case: all of it
-            history.write(head)
+            disk.write_all(history, head)
             pending.seek(len(HEADER) + len(head))
-            shutil.copyfileobj(pending, history, READ_BYTES)
+            while chunk := pending.read(READ_BYTES):
+                disk.write_all(history, chunk)
             return final
         pending.seek(len(HEADER))
         return _append(history, pending.read(), last, path)
+
+
+def first_pending_id(main: Path) -> int | None:
+    """The id of the first entry in the pending file: where a large commit's entries begin."""
+    try:
+        with open(pending_path(main), "rb") as pending:
+            head = pending.read(len(HEADER) + READ_BYTES)
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        raise StorageUnavailable(f"cannot read {pending_path(main)}: {error.strerror}") from None
+    return _first_id(head[len(HEADER) :], pending_path(main)) or None
+
+
+def holds(main: Path, from_journal: bytes) -> bool:
+    """Whether the history file holds every entry of `from_journal` already, and no pending
+    file waits: a fold got past the point where it can be taken back."""
+    path = history_path(main)
+    if pending_path(main).exists():
+        return False
+    if not from_journal:
+        return True
+    try:
+        with open(path, "rb") as history:
+            last, _ = _tail(history, path)
+    except FileNotFoundError:
+        return False
+    except OSError as error:
+        raise StorageUnavailable(f"cannot read {path}: {error.strerror}") from None
+    return _last_id(from_journal, path) <= last
+
+
+def cut_from(main: Path, change_id: int) -> None:
+    """Take out of the history file, durably, the entries from `change_id` on (with the
+    origin line before them) and any torn append: those of a large commit withdrawn."""
+    path = history_path(main)
+    try:
+        with open(path, "r+b") as history:
+            last, end = _tail(history, path)
+            if last >= change_id:
+                end = _start_of_run(history, change_id, path)
+            if history.seek(0, os.SEEK_END) > end:
+                history.truncate(end)
+                os.fsync(history.fileno())
+    except FileNotFoundError:
+        return
+    except OSError as error:
+        raise StorageUnavailable(f"cannot write {path}: {error.strerror}") from None
+
+
+def _start_of_run(history: BinaryIO, change_id: int, path: Path) -> int:
+    """Where the line of entry `change_id` begins, or the origin line just before it.
+    Searched backwards from the end, which it is near, a block at a time."""
+    needle = b"\n%d;" % change_id
+    end = history.seek(0, os.SEEK_END)
+    while end > 0:
+        start = max(0, end - READ_BYTES)
+        history.seek(start)
+        data = history.read(end - start + len(needle))  # overlapping the block after
+        found = data.rfind(needle)
+        if found >= 0:
+            line = data.rfind(b"\n", 0, found) + 1
+            return start + (line if line and data.startswith(ORIGIN.encode(), line) else found + 1)
+        end = start
+    raise StorageUnavailable(f"{path}: change {change_id} is not where its commit put it")
 
 
 def _first_id(text: bytes, path: Path) -> int:

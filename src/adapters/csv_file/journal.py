@@ -30,6 +30,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from adapters.csv_file.disk import fsync_folder, write_all
 from adapters.memory.index import Change, Index
 from domain import flat_rows
 from domain.errors import StorageUnavailable
@@ -65,34 +66,35 @@ def encode(changes: list[Change], entries: str = "") -> bytes:
 
 
 def append(path: Path, commit: bytes) -> int:
-    """Append a commit durably; the journal's size afterwards."""
+    """Append a commit durably; the journal's size afterwards. A commit that fails (a full
+    disk) is taken back before the error is raised, so that no reader ever replays it."""
     created = not path.exists()
     try:
-        handle = open(path, "ab")  # noqa: SIM115 - closed by `with` below; opening alone may fail
+        descriptor = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
     except OSError as error:
         raise StorageUnavailable(f"cannot write {path}: {error.strerror}") from None
-    with handle:
-        start = handle.tell()
+    try:
+        start = os.lseek(descriptor, 0, os.SEEK_END)
+        data = commit if start else HEADER + commit
         try:
-            handle.write(commit if start else HEADER + commit)
-            handle.flush()
-            os.fsync(handle.fileno())
+            write_all(descriptor, data)
+            os.fsync(descriptor)
             if created:
                 fsync_folder(path.parent)
         except OSError as error:
-            # Take the bytes back, or another reader would replay a commit we refused.
-            with contextlib.suppress(OSError):
-                handle.truncate(start)
+            _take_back(descriptor, start)
             raise StorageUnavailable(f"cannot write {path}: {error.strerror}") from None
-        return handle.tell()
-
-
-def fsync_folder(folder: Path) -> None:
-    descriptor = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
+        return start + len(data)
     finally:
         os.close(descriptor)
+
+
+def _take_back(descriptor: int, size: int) -> None:
+    """Cut a refused commit off, durably if the disk lets us: once cut, even a commit whose
+    bytes all reached the disk before its fsync failed is never replayed."""
+    with contextlib.suppress(OSError):
+        os.ftruncate(descriptor, size)
+        os.fsync(descriptor)
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Self
 
-from adapters.csv_file import file_io, history_file, journal
+from adapters.csv_file import file_io, folding, history_file, journal, saves
 from adapters.memory.changes import ChangeLog
 from adapters.memory.index import Change, Index
 from adapters.memory.repositories import (
@@ -43,14 +43,16 @@ class CsvStorage:
         self.history = history_file.history_path(path)
         self.index = Index(redo_log=[])
         self.lock = asyncio.Lock()
-        self._file_stamp: file_io.Stamp | None = _UNREAD
+        self._file_stamp: file_io.Stamp | None = _UNREAD  # of the file the index was read from
         self._journal_end = 0  # how much of the journal the index holds
         self._history_end = 0  # how much of the history file the index holds
         self._history_inode: int | None = None
         self._lock_fd: int | None = None
+        self._saves = saves.Saves(path, -1)  # until open()
         self._fold_timer: asyncio.TimerHandle | None = None
         self._fold_task: asyncio.Task[None] | None = None
         self._fold_seconds = 0.0
+        self._put_off = False  # the last fold waited for someone else's save of the file
 
     async def open(self) -> None:
         """Create the folder if needed, read the file and its journal, fold them together."""
@@ -60,8 +62,10 @@ class CsvStorage:
             self._lock_fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
         except OSError as error:
             raise StorageUnavailable(f"cannot use {self.path}: {error.strerror}") from None
+        self._saves = saves.Saves(self.path, self._lock_fd)
         try:
-            await self.fold()
+            await self._saves.until_still()
+            await self.fold(quietly=True)
         except BaseException:
             os.close(self._lock_fd)
             self._lock_fd = None
@@ -75,7 +79,7 @@ class CsvStorage:
         try:
             if self._fold_task is not None:
                 await self._fold_task
-            await self.fold()
+            await self.fold(quietly=True)
         finally:
             os.close(self._lock_fd)
             self._lock_fd = None
@@ -83,11 +87,19 @@ class CsvStorage:
     def unit_of_work(self) -> CsvUnitOfWork:
         return CsvUnitOfWork(self)
 
-    async def fold(self) -> None:
-        """Write the journal's commits into the file and empty the journal."""
+    async def fold(self, *, quietly: bool = False) -> None:
+        """Write the journal's commits into the file and empty the journal; put off while
+        someone else may be saving the file. `quietly`: a failure to write (a full disk) is
+        logged, not raised: the journal still holds every commit."""
         async with self.unit_of_work():
-            if self._journal_end:
+            if not self._journal_end:
+                return
+            try:
                 await asyncio.to_thread(self._fold)
+            except StorageUnavailable as error:
+                if not quietly:
+                    raise
+                logger.warning("could not fold the journal into the file: %s", error)
 
     async def acquire(self) -> None:
         """Take both locks (in-process, then between processes) and catch up with the disk."""
@@ -130,6 +142,8 @@ class CsvStorage:
                 await asyncio.to_thread(self._fold)
             except StorageUnavailable as error:  # the commit is durable in the journal already
                 logger.warning("could not fold the journal into the file: %s", error)
+            if self._put_off:
+                self._fold_later()
         else:
             self._fold_later()
 
@@ -157,9 +171,11 @@ class CsvStorage:
 
     async def _fold_quietly(self) -> None:
         try:
-            await self.fold()
+            await self.fold(quietly=True)
         except StorageUnavailable as error:  # harmless: the journal still holds every commit
             logger.warning("could not fold the journal into the file: %s", error)
+        if self._put_off and self._lock_fd is not None:
+            self._fold_later()
 
     def _disk(self) -> tuple[file_io.Stamp | None, int, bool]:
         """The file's stamp, the journal's size, and whether a ready file waits.
@@ -174,25 +190,44 @@ class CsvStorage:
     def _catch_up(self, file_stamp: file_io.Stamp | None, journal_size: int, waiting: bool) -> None:
         """Re-read what other processes, or a person, changed since we last looked.
 
-        A ready file seen here (under the lock) is one a crashed fold left: it holds the file
-        and the whole journal, so finishing that fold loses nothing. A pending history file
-        seen without one is a large commit that never happened.
+        A file someone else changed is read once it has stood still (`saves.SAVE_GRACE`):
+        until then the store goes on from its last read, with the journal replayed over it.
+        A file another process's fold wrote (the journal shrank, or the lock file's hint
+        names it) is read at once. A ready file seen here (under the lock) is one that a
+        crashed fold left, which `folding.finish_waiting` finishes or takes back.
         """
-        if waiting:
-            (file_stamp, _), journal_size = self._finish_fold(), 0
-        if file_stamp != self._file_stamp or journal_size < self._journal_end:
-            if not waiting:
-                history_file.discard_pending(self.path)
-            index = file_io.load(self.path)
-            index.redo_log = []
-            index.changes = self._read_history(self.index.changes)
-            self.index, self._file_stamp, self._journal_end = index, file_stamp, 0
+        if waiting and (published := folding.finish_waiting(self.path)):
+            self._saves.wrote(published)
+            file_stamp, journal_size = published, 0
+        folded = journal_size < self._journal_end
+        if folded or (file_stamp != self._file_stamp and self._may_read(file_stamp)):
+            self._reload(file_stamp, folded)
         if journal_size > self._journal_end:
             replayed = journal.replay(self.journal, self.index, self._journal_end)
             history_file.add(self.index.changes, replayed.history, self.journal)
             self._journal_end = replayed.end
             if replayed.torn:  # a commit cut short by a crash: never acknowledged
                 journal.cut(self.journal, replayed.end)
+
+    def _may_read(self, file_stamp: file_io.Stamp | None) -> bool:
+        return self._file_stamp is _UNREAD or not self._saves.wait_left(file_stamp)
+
+    def _reload(self, file_stamp: file_io.Stamp | None, folded: bool) -> None:
+        """Read the file and the history afresh; the journal is replayed from its start after.
+        A pending history file seen here has no ready file: a large commit that never
+        happened. A file that changed while it was read is being saved: the last read stands,
+        or, when another process folded since, whose journal we no longer follow, we refuse."""
+        history_file.discard_pending(self.path)
+        index = file_io.load(self.path)
+        if file_io.stamp_of(self.path) != file_stamp:
+            if folded:
+                raise StorageUnavailable(
+                    f"{self.path} changed while it was read (someone is saving it): try again"
+                )
+            return
+        index.redo_log = []
+        index.changes = self._read_history(self.index.changes)
+        self.index, self._file_stamp, self._journal_end = index, file_stamp, 0
 
     def _read_history(self, log: ChangeLog) -> ChangeLog:
         """The log with what the history file gained since we last read it: only what other
@@ -215,36 +250,61 @@ class CsvStorage:
         return log
 
     def _fold(self) -> None:
-        """The new file is made whole and ready, then the journal's history entries appended
-        to the history file, then the journal emptied, then the file replaced. After a crash
-        at any point the store reads as the old file with its journal, or as the ready file
-        (which `_catch_up` then puts in place): never as older journal lines replayed over a
-        newer file, which would undo a large commit.
+        """Write the index to the file by the steps of `folding`: after a crash at any point
+        the store reads as the old file with its journal, or as the ready file (which
+        `_catch_up` then puts in place): never as older journal lines replayed over a newer
+        file, which would undo a large commit. A failure before the point of no return (a
+        full disk) takes the fold back, so that the error raised is the truth.
 
-        A commit too large for the journal writes its entries to the pending history file
-        first: the ready file commits both, and without it the pending file is discarded.
+        Put off (the journal waits) or, for a commit that rewrites the file, refused, while
+        someone else may be saving the file: a fold would write over their save.
         """
+        if self._file_in_use():
+            return
         started = time.perf_counter()
-        log = self.index.changes
-        if self.index.rewrite and len(log) > log.marked:
-            history_file.write_pending(self.path, log, log.marked)
-        else:
-            history_file.discard_pending(self.path)
-        file_io.write_ready(self.path, self.index)
-        self._file_stamp, settled = self._finish_fold()
+        ready, first = folding.make_ready(self.path, self.index)
+        try:
+            settled = folding.settle(self.path, first, self._file_stamp)
+        except folding.FileChanged:  # a save began meanwhile
+            self._refuse_or_put_off(saves.SAVE_GRACE)
+            return
+        self._saves.wrote(ready)  # before it is in place: other processes read it at once
+        self._put_in_place(settled)
+        self._fold_seconds = time.perf_counter() - started
+
+    def _file_in_use(self) -> bool:
+        self._put_off = False
+        wait = self._saves.in_use(self._file_stamp)
+        if wait:
+            self._refuse_or_put_off(wait)
+        return bool(wait)
+
+    def _refuse_or_put_off(self, wait: float) -> None:
+        reason = f"{self.path} was changed on disk by someone else and may still be being saved"
+        if self.index.rewrite:
+            raise StorageUnavailable(
+                f"{reason}; this change rewrites the whole file, so it waits until the file has"
+                f" stood still for {saves.SAVE_GRACE:g} s: try again in {wait:.0f} s"
+            )
+        logger.info("%s: the journal is folded into it later", reason)
+        self._put_off = True
+
+    def _put_in_place(self, settled: history_file.Settled | None) -> None:
+        """The fold is committed: a failure now is logged, not raised (it is not the
+        commit's), and the next transaction finishes the fold (`_catch_up`)."""
+        try:
+            self._file_stamp = folding.put_in_place(self.path)
+        except StorageUnavailable as error:
+            logger.warning("a fold is committed, and left to the next transaction: %s", error)
+            self._file_stamp, self._journal_end = _UNREAD, 0  # which reads the disk afresh
+            return
         self._journal_end = 0
+        log = self.index.changes
         # What we appended is in our log already: the next read of the file starts after it.
         if settled and settled.start == self._history_end and settled.last == len(log):
             stamp = file_io.stamp_of(self.history)
             self._history_end = settled.end
             self._history_inode = stamp.inode if stamp else None
-        self._fold_seconds = time.perf_counter() - started
-
-    def _finish_fold(self) -> tuple[file_io.Stamp, history_file.Settled | None]:
-        """Finish a fold whose ready file waits: history, journal, then the file itself."""
-        settled = history_file.settle(self.path, journal.history(self.journal))
-        journal.cut(self.journal, 0)
-        return file_io.publish_ready(self.path), settled
 
 
 _NO_FILE = file_io.Stamp(0, 0, 0)
