@@ -26,6 +26,7 @@ from api.controllers.transfer import TransferController
 from api.cross_site import SitePolicy, same_site_only
 from api.docs import openapi_config, swagger_assets
 from api.errors import exception_handlers, replace_html_not_found
+from api.json_body import JsonBodyRequest
 from api.query_check import refuse_unknown_query_parameters
 from api.request_log import request_log
 from api.security import UI_HEADERS, body_type_guard, token_guard
@@ -96,6 +97,7 @@ def create_app(settings: Settings, storage: Storage | None = None) -> Litestar:
         if settings.cors_origins
         else None,
         request_max_body_size=settings.max_upload_bytes,
+        request_class=JsonBodyRequest,
         logging_config=LoggingConfig(
             root={"level": settings.log_level.upper(), "handlers": ["queue_listener"]},
             log_exceptions="never",
