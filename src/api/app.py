@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 from importlib.metadata import version
 from typing import Any
 
-from litestar import Litestar
+from litestar import Litestar, Request
 from litestar.config.cors import CORSConfig
 from litestar.datastructures import ResponseHeader
 from litestar.di import Provide
@@ -31,7 +31,13 @@ from api.query_check import refuse_unknown_query_parameters
 from api.request_log import request_log
 from api.security import UI_HEADERS, body_type_guard, token_guard
 from api.settings import Settings
+from api.strict_integers import refuse_loose_integers
 from domain.ports import UnitOfWork
+
+
+async def check_parameters(request: Request[Any, Any, Any]) -> None:
+    await refuse_unknown_query_parameters(request)
+    refuse_loose_integers(request)
 
 
 async def with_ui_headers(response: Response[Any]) -> Response[Any]:
@@ -89,7 +95,7 @@ def create_app(settings: Settings, storage: Storage | None = None) -> Litestar:
             body_type_guard,
         ],
         response_headers=[ResponseHeader(name="X-Content-Type-Options", value="nosniff")],
-        before_request=refuse_unknown_query_parameters,
+        before_request=check_parameters,
         after_request=replace_html_not_found,
         exception_handlers=exception_handlers(),
         openapi_config=openapi_config(version("stockline")),
