@@ -26,6 +26,7 @@ from api.controllers.transfer import TransferController
 from api.cross_site import SitePolicy, same_site_only
 from api.docs import openapi_config, swagger_assets
 from api.errors import exception_handlers, replace_html_not_found
+from api.file_paths import refuse_nul_in_path
 from api.json_body import JsonBodyRequest
 from api.query_check import refuse_unknown_query_parameters
 from api.request_log import request_log
@@ -78,6 +79,7 @@ def create_app(settings: Settings, storage: Storage | None = None) -> Litestar:
                 directories=[settings.frontend_dir],
                 html_mode=True,
                 include_in_schema=False,
+                before_request=refuse_nul_in_path,
                 after_request=with_ui_headers,
             )
         )

@@ -88,6 +88,17 @@ def test_ui_links_with_a_query_string_are_served(guarded: TestClient) -> None:
         assert "<title>Stockline</title>" in page.text
 
 
+@pytest.mark.parametrize(
+    "path", ["/index.html%00.png", "/a%00/b", "/%00", "/api/ui/assets/swagger-ui.css%00"]
+)
+def test_a_nul_in_a_file_path_is_404(guarded: TestClient, path: str) -> None:
+    with guarded as client:
+        response = client.get(path)
+        assert response.status_code == 404
+        assert "NUL" in response.json()["detail"]
+        assert client.get("/index.html").status_code == 200
+
+
 class BrokenStorage:
     """A store that fails in a way nobody planned for."""
 
