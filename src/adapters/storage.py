@@ -43,9 +43,26 @@ def path_of(url: str) -> Path:
     return Path(rest[1:])
 
 
+def check_storage_url(url: str) -> str:
+    """The URL's scheme; raises UnknownStorage unless it names a storage we have.
+
+    The message names the scheme only: the URL may hold a database password.
+    """
+    try:
+        scheme = urlsplit(url).scheme
+    except ValueError:  # e.g. an unclosed `[` in the host
+        scheme = ""
+    if scheme in ("memory", "csv") or scheme.startswith(("sqlite", "postgresql")):
+        return scheme
+    raise UnknownStorage(
+        f"unknown storage {scheme + '://' if scheme else 'URL'}: use csv:///path.csv, "
+        "sqlite+aiosqlite:///path.db, postgresql+asyncpg://user@host/db or memory://"
+    )
+
+
 def storage_from_url(url: str) -> Storage:
     """The adapter a URL names: csv://, memory://, sqlite+aiosqlite://, postgresql+asyncpg://."""
-    scheme = urlsplit(url).scheme
+    scheme = check_storage_url(url)
     if scheme == "memory":
         from adapters.memory.unit_of_work import MemoryStorage
 
@@ -54,11 +71,6 @@ def storage_from_url(url: str) -> Storage:
         from adapters.csv_file.storage import CsvStorage
 
         return CsvStorage(path_of(url))
-    if scheme.startswith(("sqlite", "postgresql")):
-        from adapters.sql.storage import SqlStorage
+    from adapters.sql.storage import SqlStorage
 
-        return SqlStorage(url)
-    raise UnknownStorage(
-        f"unknown storage {url!r}: use csv:///path.csv, sqlite+aiosqlite:///path.db, "
-        "postgresql+asyncpg://user@host/db or memory://"
-    )
+    return SqlStorage(url)

@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 from importlib.metadata import version
 from typing import Any
 
-from litestar import Litestar
+from litestar import Litestar, Request
 from litestar.config.cors import CORSConfig
 from litestar.datastructures import ResponseHeader
 from litestar.di import Provide
@@ -26,11 +26,19 @@ from api.controllers.transfer import TransferController
 from api.cross_site import SitePolicy, same_site_only
 from api.docs import openapi_config, swagger_assets
 from api.errors import exception_handlers, replace_html_not_found
+from api.file_paths import refuse_nul_in_path
+from api.json_body import JsonBodyRequest
 from api.query_check import refuse_unknown_query_parameters
 from api.request_log import request_log
 from api.security import UI_HEADERS, body_type_guard, token_guard
 from api.settings import Settings
+from api.strict_integers import refuse_loose_integers
 from domain.ports import UnitOfWork
+
+
+async def check_parameters(request: Request[Any, Any, Any]) -> None:
+    await refuse_unknown_query_parameters(request)
+    refuse_loose_integers(request)
 
 
 async def with_ui_headers(response: Response[Any]) -> Response[Any]:
@@ -71,6 +79,7 @@ def create_app(settings: Settings, storage: Storage | None = None) -> Litestar:
                 directories=[settings.frontend_dir],
                 html_mode=True,
                 include_in_schema=False,
+                before_request=refuse_nul_in_path,
                 after_request=with_ui_headers,
             )
         )
@@ -88,7 +97,7 @@ def create_app(settings: Settings, storage: Storage | None = None) -> Litestar:
             body_type_guard,
         ],
         response_headers=[ResponseHeader(name="X-Content-Type-Options", value="nosniff")],
-        before_request=refuse_unknown_query_parameters,
+        before_request=check_parameters,
         after_request=replace_html_not_found,
         exception_handlers=exception_handlers(),
         openapi_config=openapi_config(version("stockline")),
@@ -96,6 +105,7 @@ def create_app(settings: Settings, storage: Storage | None = None) -> Litestar:
         if settings.cors_origins
         else None,
         request_max_body_size=settings.max_upload_bytes,
+        request_class=JsonBodyRequest,
         logging_config=LoggingConfig(
             root={"level": settings.log_level.upper(), "handlers": ["queue_listener"]},
             log_exceptions="never",

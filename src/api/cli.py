@@ -40,6 +40,14 @@ def _settings() -> Settings:
         raise click.ClickException(str(error)) from None
 
 
+def _storage_of(settings: Settings) -> Storage:
+    """The settings' storage; a URL no adapter can use stops the command with one line."""
+    try:
+        return storage_from_url(settings.storage)
+    except DomainError as error:
+        raise click.ClickException(f"STOCKLINE_STORAGE: {error}") from None
+
+
 def _with_storage(action: Callable[[Storage], Awaitable[T]]) -> T:
     """Open the configured storage, run `action` on it, close it; errors become messages."""
     url = _settings().storage
@@ -111,7 +119,7 @@ def serve(host: str | None, port: int | None, server: str) -> None:
     else:
         import api.app  # noqa: F401 - imported once here, inherited by the forked worker
 
-        storage_from_url(settings.storage)  # an unknown storage stops us before a worker starts
+        _storage_of(settings)  # a storage no adapter can use stops us before a worker starts
         run_granian("api.cli:app_from_environment", host, port, settings.log_level)
 
 
@@ -119,7 +127,8 @@ def app_from_environment() -> Litestar:
     """The app the STOCKLINE_* variables describe (granian's worker imports this)."""
     from api.app import create_app
 
-    app = create_app(_settings())
+    settings = _settings()
+    app = create_app(settings, _storage_of(settings))
     # The framework's ~80,000 long-lived objects out of the collector's reach: a full
     # collection scanned them all, a 40 ms pause every few dozen requests (the p99).
     gc.freeze()

@@ -21,6 +21,7 @@ from litestar.static_files import create_static_files_router
 from swagger_ui_bundle import swagger_ui_path
 
 from api.errors import PROBLEM_JSON
+from api.file_paths import refuse_nul_in_path
 from api.schemas import Problem
 
 ASSETS = "/api/ui/assets"
@@ -91,5 +92,9 @@ def openapi_config(version: str) -> OpenAPIConfig:
 
 def swagger_assets() -> Router:
     return create_static_files_router(
-        path=ASSETS, directories=[swagger_ui_path], include_in_schema=False, name="swagger-assets"
+        path=ASSETS,
+        directories=[swagger_ui_path],
+        include_in_schema=False,
+        name="swagger-assets",
+        before_request=refuse_nul_in_path,
     )

@@ -6,10 +6,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from adapters.storage import DEFAULT_STORAGE
+from adapters.storage import DEFAULT_STORAGE, UnknownStorage, check_storage_url
 from api.origins import canonical_origin, host_name
 
 PREFIX = "STOCKLINE_"
+LOG_LEVELS = ("debug", "info", "warning", "error")
 
 
 class SettingError(ValueError):
@@ -72,11 +73,41 @@ def _allowed_hosts(environ: Mapping[str, str]) -> tuple[str, ...] | None:
         ) from None
 
 
+def _storage(environ: Mapping[str, str]) -> str:
+    url = environ.get(PREFIX + "STORAGE", "").strip() or DEFAULT_STORAGE
+    try:
+        check_storage_url(url)
+    except UnknownStorage as error:
+        raise SettingError(f"{PREFIX}STORAGE: {error}") from None
+    return url
+
+
+def _log_level(environ: Mapping[str, str]) -> str:
+    level = environ.get(PREFIX + "LOG_LEVEL", "").strip().lower() or "info"
+    if level not in LOG_LEVELS:
+        raise SettingError(f"{PREFIX}LOG_LEVEL={level!r} must be one of {', '.join(LOG_LEVELS)}")
+    return level
+
+
+def _api_token(environ: Mapping[str, str]) -> str | None:
+    """Set but blank is refused, not read as unset: `=$TOKEN` with TOKEN undefined would
+    otherwise open writes to anyone without a word."""
+    raw = environ.get(PREFIX + "API_TOKEN")
+    if raw is None:
+        return None
+    if not raw.strip():
+        raise SettingError(
+            f"{PREFIX}API_TOKEN is set but blank, which would let anyone write: "
+            "give it a token, or unset it"
+        )
+    return raw.strip()
+
+
 def settings_from_env(environ: Mapping[str, str]) -> Settings:
     """Read every STOCKLINE_* variable; unset ones keep their defaults."""
     defaults = Settings()
     return Settings(
-        storage=environ.get(PREFIX + "STORAGE", "").strip() or defaults.storage,
+        storage=_storage(environ),
         host=environ.get(PREFIX + "HOST", "").strip() or defaults.host,
         port=_integer(environ, "PORT", defaults.port, 1, 65535),
         cors_origins=_origins(environ),
@@ -86,7 +117,7 @@ def settings_from_env(environ: Mapping[str, str]) -> Settings:
         max_upload_bytes=_integer(
             environ, "MAX_UPLOAD_BYTES", defaults.max_upload_bytes, 1024, 2**40
         ),
-        log_level=environ.get(PREFIX + "LOG_LEVEL", "").strip().lower() or defaults.log_level,
-        api_token=environ.get(PREFIX + "API_TOKEN", "").strip() or None,
+        log_level=_log_level(environ),
+        api_token=_api_token(environ),
         allowed_hosts=_allowed_hosts(environ),
     )

@@ -46,10 +46,39 @@ def test_a_bad_file_is_refused_with_its_lines(run: CliRunner, tmp_path: Path) ->
 
 
 def test_an_unknown_storage_is_named(run: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("STOCKLINE_STORAGE", "mongodb://x")
+    monkeypatch.setenv("STOCKLINE_STORAGE", "mongodb://admin:hunter2@x")
     result = run.invoke(main, ["seed"])
     assert result.exit_code == 1
-    assert "unknown storage 'mongodb://x'" in result.output
+    assert "STOCKLINE_STORAGE: unknown storage mongodb://" in result.output
+    assert "hunter2" not in result.output  # a URL may hold a password
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("STORAGE", "postgres://admin@db/inventory"),
+        ("STORAGE", "postgresql+psycopg2://admin:hunter2@db/inventory"),
+        ("STORAGE", "csv://"),
+        ("LOG_LEVEL", "verbose"),
+        ("API_TOKEN", "   "),
+        ("API_TOKEN", ""),
+    ],
+)
+def test_serve_with_an_unusable_setting_stops_with_one_line_naming_it(
+    run: CliRunner, monkeypatch: pytest.MonkeyPatch, name: str, value: str
+) -> None:
+    def no_server(*_: object) -> None:
+        raise AssertionError("the server started")
+
+    monkeypatch.setattr("api.cli.run_uvicorn", no_server)
+    monkeypatch.setattr("api.cli.run_granian", no_server)
+    monkeypatch.setenv(f"STOCKLINE_{name}", value)
+    for server in ("uvicorn", "granian"):
+        result = run.invoke(main, ["serve", "--server", server])
+        assert result.exit_code == 1, result.output
+        assert result.output.startswith(f"Error: STOCKLINE_{name}")
+        assert len(result.output.splitlines()) == 1, result.output
+        assert "hunter2" not in result.output
 
 
 def test_db_upgrade_has_nothing_to_do_for_csv(run: CliRunner) -> None:

@@ -82,6 +82,27 @@ def test_malformed_json_and_wrong_types_are_400(seeded: TestClient) -> None:
         assert response.json()["status"] == 400
 
 
+@pytest.mark.parametrize(
+    ("content", "detail"),
+    [
+        (b'{"product_name": "\xff"}', "not valid UTF-8 (invalid start byte)"),
+        (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
+    ],
+    ids=["invalid-utf8", "nested-100000-deep"],
+)
+def test_json_the_decoder_cannot_read_is_400_naming_why(
+    seeded: TestClient, content: bytes, detail: str
+) -> None:
+    before = snapshot(seeded)
+    for method, path in (("POST", "/api/products"), ("PATCH", "/api/products/1")):
+        response = seeded.request(
+            method, path, content=content, headers={"content-type": "application/json"}
+        )
+        assert response.status_code == 400, (method, response.text)
+        assert detail in response.json()["detail"]
+    assert snapshot(seeded) == before
+
+
 def test_missing_products_are_404_for_every_operation(client: TestClient) -> None:
     for method in ("GET", "DELETE"):
         response = client.request(method, "/api/products/9")

@@ -81,11 +81,36 @@ def test_each_request_is_logged_with_status_and_duration(
     assert any("method=GET path=/api/products/7 status=404 duration_ms=" in line for line in lines)
 
 
+def test_unmatched_routes_and_methods_are_logged_too(
+    client: TestClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The log wraps the whole app, not only matched routes (where the framework's middleware runs).
+    with caplog.at_level(logging.INFO, logger="stockline.requests"):
+        assert client.get("/api/no-such-thing").status_code == 404
+        assert client.delete("/api/health").status_code == 405
+    lines = [
+        record.getMessage() for record in caplog.records if record.name == "stockline.requests"
+    ]
+    assert any("method=GET path=/api/no-such-thing status=404 " in line for line in lines)
+    assert any("method=DELETE path=/api/health status=405 " in line for line in lines)
+
+
 def test_ui_links_with_a_query_string_are_served(guarded: TestClient) -> None:
     with guarded as client:
         page = client.get("/", params={"product": [1, 2], "start": "2025-01-01"})
         assert page.status_code == 200
         assert "<title>Stockline</title>" in page.text
+
+
+@pytest.mark.parametrize(
+    "path", ["/index.html%00.png", "/a%00/b", "/%00", "/api/ui/assets/swagger-ui.css%00"]
+)
+def test_a_nul_in_a_file_path_is_404(guarded: TestClient, path: str) -> None:
+    with guarded as client:
+        response = client.get(path)
+        assert response.status_code == 404
+        assert "NUL" in response.json()["detail"]
+        assert client.get("/index.html").status_code == 200
 
 
 class BrokenStorage:

@@ -52,6 +52,11 @@ def test_every_variable_is_read() -> None:
         ("CORS_ORIGINS", "127.0.0.1:5173"),
         ("CORS_ORIGINS", "http://127.0.0.1:5173/app"),
         ("CORS_ORIGINS", "null"),
+        ("STORAGE", "mongodb://x"),
+        ("STORAGE", "http://[::1"),
+        ("LOG_LEVEL", "verbose"),
+        ("API_TOKEN", " \t "),
+        ("API_TOKEN", ""),
     ],
 )
 def test_an_unusable_value_names_its_variable(name: str, value: str) -> None:

@@ -105,6 +105,17 @@ def test_bytes_that_are_not_utf8_are_a_422(seeded: TestClient) -> None:
     assert "line 2 is not valid UTF-8" in response.json()["errors"][0]["message"]
 
 
+def test_a_number_of_thousands_of_digits_is_a_422_naming_its_line(seeded: TestClient) -> None:
+    before = snapshot(seeded)
+    body = HEADER + "3;Lamp;01-01-2025;1\n" + "9" * 5000 + ";Lamp;02-01-2025;1\n"
+    response = seeded.post("/api/inventory/import", content=body, headers=CSV)
+    assert response.status_code == 422
+    [error] = response.json()["errors"]
+    assert error["line"] == 3
+    assert "product_id: a number of more than 19 digits" in error["message"]
+    assert snapshot(seeded) == before
+
+
 # text/plain and the rest are what a page on any site may send without a CORS preflight.
 @pytest.mark.parametrize(
     "content_type",

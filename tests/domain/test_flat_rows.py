@@ -63,6 +63,22 @@ def test_every_bad_line_is_reported_with_its_reason() -> None:
         assert expected in reasons
 
 
+# Python's int() refuses more than 4,300 digits with a ValueError of its own.
+@pytest.mark.parametrize("quoted", [False, True], ids=["plain", "through-the-csv-reader"])
+def test_numbers_of_thousands_of_digits_are_line_errors_and_leading_zeros_are_not(
+    quoted: bool,
+) -> None:
+    huge = "9" * 5000
+    name = '"A"' if quoted else "A"
+    text = HEADER + f"{huge};{name};01-01-2025;1\n1;{name};01-01-2025;{huge}\n"
+    text += f"{'0' * 5000}7;{name};01-01-2025;{'0' * 5000}3\n"
+    rows, errors = parse(text)
+    assert [line for line, _ in errors] == [2, 3]
+    assert "product_id: a number of more than 19 digits" in errors[0][1]
+    assert "inventory_level: a number of more than 10 digits" in errors[1][1]
+    assert [(row.product_id, row.level) for row in rows] == [(7, 3)]
+
+
 def test_a_wrong_header_stops_at_line_one_and_hints_at_the_separator() -> None:
     rows, errors = parse("product_id,product_name,date,inventory_level\n1,A,01-01-2025,1\n")
     assert rows == []

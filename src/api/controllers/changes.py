@@ -17,6 +17,8 @@ from domain import history
 from domain.changes import MAX_ACTOR_LENGTH, MAX_CHANGES_PAGE, Author, ChangeQuery
 from domain.ports import UnitOfWork
 
+MAX_CHANGE_ID = 2**63 - 1  # a signed 64-bit key, as SQL databases store it
+
 
 class ChangesController(Controller):
     tags = ["change history"]
@@ -50,7 +52,9 @@ class ChangesController(Controller):
         limit: Annotated[int, QueryParameter(ge=1, le=MAX_CHANGES_PAGE)] = 100,
         cursor: Annotated[
             int | None,
-            QueryParameter(ge=1, description="`next_cursor` of the previous page"),
+            QueryParameter(
+                ge=1, le=MAX_CHANGE_ID, description="`next_cursor` of the previous page"
+            ),
         ] = None,
     ) -> ChangePage:
         query = ChangeQuery(tuple(product_id or ()), start, end, actor, cursor, limit)
@@ -71,7 +75,7 @@ class ChangesController(Controller):
         self,
         uow: NamedDependency[UnitOfWork],
         author: NamedDependency[Author],
-        change_id: Annotated[int, PathParameter(ge=1, le=2**63 - 1)],
+        change_id: Annotated[int, PathParameter(ge=1, le=MAX_CHANGE_ID)],
     ) -> ChangeOut:
         return ChangeOut.of(await history.undo_change(uow, change_id, author))
 
