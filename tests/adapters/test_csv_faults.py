@@ -297,7 +297,9 @@ async def test_a_slow_save_by_hand_is_read_whole_with_the_write_made_meanwhile(
         assert store.journal.stat().st_size > 0
         assert os.fstat(editor.fileno()).st_ino == store.path.stat().st_ino
         editor.write(text[half:])
-    await until(lambda: store.journal.stat().st_size == 0)
+    # Folded: the journal is emptied first, then the ready file renamed over the file.
+    ready = file_io.ready_path(store.path)
+    await until(lambda: store.journal.stat().st_size == 0 and not ready.exists())
     expected = with_level(text, 5, 1)
     assert store.path.read_text(encoding="utf-8") == expected
     async with store.unit_of_work() as uow:
