@@ -1,4 +1,4 @@
-"""`python -m bench.locking [--baseline REV]`: what writers' locks cost a level write (PUT).
+"""`python -m bench.locking [--baseline REV] [--this REV]`: what writers' locks cost a level write (PUT).
 
 Serves the same SQLite and PostgreSQL stores with this tree's code and with a baseline
 revision's (its `src/` put first on PYTHONPATH), alternating, and prints PUT requests/s and
@@ -24,8 +24,8 @@ ROUNDS = 2
 
 
 def baseline_source(revision: str) -> Path:
-    """The baseline's src/ folder (with the migrations it finds beside it), from git."""
-    folder = DATA / f"baseline-{revision}"
+    """A revision's src/ folder (with the migrations it finds beside it), from git."""
+    folder = DATA / f"revision-{revision}"
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     archive = subprocess.run(
@@ -38,11 +38,12 @@ def baseline_source(revision: str) -> Path:
 
 
 def serve(store: Store, source: Path | None) -> Server:
+    """A server running the code in `source` (None: this tree's)."""
     port = free_port()
     env = store.env()
     if source is not None:  # ahead of the editable install's path: the baseline's code runs
         env["PYTHONPATH"] = os.pathsep.join([str(source), env.get("PYTHONPATH", "")])
-    name = "baseline" if source else "this"
+    name = source.parent.name if source else "this"
     command = [STOCKLINE, "serve", "--port", str(port)]
     return Server(command, env, port, DATA / "logs" / f"locking-{store.backend}-{name}.log")
 
@@ -59,11 +60,13 @@ def figures(store: Store, source: Path | None, plan: Plan) -> list[dict[str, flo
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--baseline", default="606d109", help="revision without the locks")
+    parser.add_argument("--this", help="revision to measure instead of this tree's code")
     parser.add_argument("--seconds", type=float, default=5.0)
     args = parser.parse_args()
     (DATA / "logs").mkdir(parents=True, exist_ok=True)
     plan = Plan(products=100, days=365, seconds=args.seconds)
     source = baseline_source(args.baseline)
+    measured = baseline_source(args.this) if args.this else None
     data = seed_file(plan.products, plan.days)
     backends = ["sqlite"] + (["postgresql"] if postgres_available() else [])
     print(
@@ -76,7 +79,7 @@ def main() -> None:
         runs: dict[str, list[list[dict[str, float]]]] = {"baseline": [], "this": []}
         for _ in range(ROUNDS):  # alternating, so a drift in the machine's speed hits both
             runs["baseline"].append(figures(store, source, plan))
-            runs["this"].append(figures(store, None, plan))
+            runs["this"].append(figures(store, measured, plan))
         for index, connections in enumerate(plan.connections):
             old = [run[index] for run in runs["baseline"]]
             new = [run[index] for run in runs["this"]]
