@@ -109,6 +109,20 @@ def test_increments_with_if_match_lose_none(servers: list[str], module_store: st
     assert store_check(module_store) == ""
 
 
+def test_two_renames_with_one_if_match_one_wins(servers: list[str], module_store: str) -> None:
+    for round_ in range(5):
+        product_id = new_product(servers[0])
+        path = f"/api/products/{product_id}"
+        tag = httpx.get(f"{servers[0]}{path}").headers["etag"]
+        answers = run(*(call(base, "PATCH", path, json={"product_name": f"R {product_id} {n}"},
+                             headers={"if-match": tag})
+                        for n, base in enumerate(servers)))  # fmt: skip
+        assert statuses(answers) == [200, 412], [answer.text for answer in answers]
+        winner = next(answer for answer in answers if answer.status_code == 200)
+        stored = httpx.get(f"{servers[1]}{path}").json()["product_name"]
+        assert stored == winner.json()["product_name"], f"round {round_}"
+
+
 def test_two_creates_with_if_none_match_one_wins(servers: list[str], module_store: str) -> None:
     product_id = new_product(servers[0])
     for day in range(10):

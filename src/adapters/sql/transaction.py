@@ -215,8 +215,8 @@ class Transaction:
 
         For the hot read paths: a statement written in the dialect's own SQL (`?` for
         SQLite, `$1` for PostgreSQL) skips SQLAlchemy's statement objects and row wrapping.
-        A `small` read (a few products' rows at most) before any other statement runs on the
-        reader when there is one; the rest in this unit of work's connection.
+        A `small` read (a few products' rows at most) before the transaction's first write
+        runs on the reader when there is one; the rest in this unit of work's connection.
         """
         if small and self._reader is not None and not self._wrote:
             try:
