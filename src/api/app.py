@@ -27,6 +27,7 @@ from api.cross_site import SitePolicy, same_site_only
 from api.docs import openapi_config, swagger_assets
 from api.errors import exception_handlers, replace_html_not_found
 from api.file_paths import refuse_nul_in_path
+from api.import_workers import ImportWorkers
 from api.json_body import JsonBodyRequest
 from api.query_check import refuse_unknown_query_parameters
 from api.request_log import request_log
@@ -50,12 +51,15 @@ def create_app(settings: Settings, storage: Storage | None = None) -> Litestar:
     """A new app over the storage the settings name (or the one given, already built)."""
     store = storage or storage_from_url(settings.storage)
 
+    import_workers = ImportWorkers(settings.max_imports)
+
     @asynccontextmanager
     async def lifespan(_: Litestar) -> AsyncIterator[None]:
         await store.open()
         try:
             yield
         finally:
+            import_workers.close()
             await store.close()
 
     def unit_of_work() -> UnitOfWork:
@@ -89,6 +93,7 @@ def create_app(settings: Settings, storage: Storage | None = None) -> Litestar:
             "uow": Provide(unit_of_work, sync_to_thread=False),
             "storage_kind": Provide(storage_kind, sync_to_thread=False),
             "author": Provide(author, sync_to_thread=False),
+            "import_workers": Provide(lambda: import_workers, sync_to_thread=False),
         },
         lifespan=[lifespan],
         # The token first: without it, a write is 401 whatever its body.

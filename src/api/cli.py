@@ -70,7 +70,7 @@ def _with_storage(action: Callable[[Storage], Awaitable[T]]) -> T:
 
 def _bad_lines(error: InvalidRows, shown: int = 50) -> click.ClickException:
     lines = "\n".join(f"  line {e.line}: {e.message}" for e in error.errors[:shown])
-    more = f"\n  ... and {len(error.errors) - shown} more" if len(error.errors) > shown else ""
+    more = f"\n  ... and {error.count - shown} more" if error.count > shown else ""
     return click.ClickException(f"{error}\n{lines}{more}")
 
 

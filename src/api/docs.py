@@ -37,7 +37,8 @@ _PROBLEMS = {
     412: "If-Match or If-None-Match failed: the answer holds the current value and tag",
     413: "The body is larger than the configured limit",
     415: "The body is not sent as the type the operation takes: application/json, or text/csv",
-    422: "The file has bad lines; `errors` lists each with its number",
+    422: "The file has bad lines; `errors` lists the first 1000 with their numbers",
+    429: "As many imports as STOCKLINE_MAX_IMPORTS are under way: retry after `Retry-After`",
 }
 
 

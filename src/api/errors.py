@@ -30,7 +30,6 @@ from domain.errors import (
 from domain.model import Product
 
 PROBLEM_JSON = "application/problem+json"
-MAX_LISTED_LINES = 1000  # a whole bad file is listed by count, not line by line
 logger = logging.getLogger("stockline")
 
 _STATUS: dict[type[DomainError], tuple[int, str]] = {
@@ -61,8 +60,8 @@ def _domain_error(_: Request[Any, Any, Any], error: DomainError) -> Response[Pro
         (400, "Request refused"),
     )
     if isinstance(error, InvalidRows):
-        listed = [LineProblem(e.line, e.message) for e in error.errors[:MAX_LISTED_LINES]]
-        return problem(status, title, str(error), errors=listed, error_count=len(error.errors))
+        listed = [LineProblem(e.line, e.message) for e in error.errors]
+        return problem(status, title, str(error), errors=listed, error_count=error.count)
     if isinstance(error, UndoConflict):
         first = error.blocked[0]
         return problem(

@@ -30,6 +30,7 @@ class Settings:
     # Host names the server answers to; None: `host`, the loopback names and the IP address a
     # request arrives at; ("*",): any (which gives up the defence against DNS rebinding).
     allowed_hosts: tuple[str, ...] | None = None
+    max_imports: int = 1  # imports checked or written at once by one server process
 
 
 def _integer(environ: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
@@ -117,6 +118,7 @@ def settings_from_env(environ: Mapping[str, str]) -> Settings:
         max_upload_bytes=_integer(
             environ, "MAX_UPLOAD_BYTES", defaults.max_upload_bytes, 1024, 2**40
         ),
+        max_imports=_integer(environ, "MAX_IMPORTS", defaults.max_imports, 1, 64),
         log_level=_log_level(environ),
         api_token=_api_token(environ),
         allowed_hosts=_allowed_hosts(environ),

@@ -57,12 +57,13 @@ class LineError:
 
 
 class InvalidRows(DomainError):
-    """An import was refused; nothing was written. Lists every bad line."""
+    """An import was refused; nothing was written. Lists the first bad lines, counts all."""
 
-    def __init__(self, errors: list[LineError]) -> None:
-        count = len(errors)
+    def __init__(self, errors: list[LineError], count: int | None = None) -> None:
+        count = len(errors) if count is None else count
         super().__init__(f"{count} bad line{'s' if count != 1 else ''}; nothing was imported")
         self.errors = errors
+        self.count = count
 
 
 class ChangedMeanwhile(DomainError):

@@ -11,7 +11,8 @@ import csv
 import datetime as dt
 import io
 from collections.abc import Iterable, Iterator
-from typing import Any, NamedTuple
+from itertools import chain
+from typing import IO, Any, NamedTuple
 
 from domain.errors import InvalidValue, LineError
 from domain.model import MAX_LEVEL, MAX_PRODUCT_ID, clean_name
@@ -119,14 +120,72 @@ def _check_header(fields: list[str]) -> None:
     raise InvalidValue("header", f"the first line must be {HEADER_LINE!r}{hint}, found {joined!r}")
 
 
-def decode(data: bytes) -> str:
-    """UTF-8 text, with a leading byte-order mark dropped (spreadsheets add one)."""
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise InvalidValue("file", f"line {line} is not valid UTF-8") from None
-    return text.removeprefix(_BOM)
+# An upload is decoded and split this many bytes at a time (cut after a line break), so that
+# its text is never held whole: as a str it would take one to four times the file again.
+CHUNK_BYTES = 1 << 20
+FileData = bytes | bytearray | IO[bytes]
+"""A file's bytes: in memory, or the file itself (read a piece at a time, three times)."""
+
+
+def read_data(data: FileData) -> Iterator[FlatRow | LineError]:
+    """Each row of a file's bytes, or the error of each bad line, as `read` gives them.
+
+    Bytes that are not UTF-8 are the one error, naming their line: nothing in such a file
+    is read. A leading byte-order mark (spreadsheets add one) is dropped.
+    """
+    undecodable, plain = _survey(data)
+    if undecodable is not None:
+        yield LineError(undecodable, f"file: line {undecodable} is not valid UTF-8")
+        return
+    if not plain:
+        # Quoted fields may hold line breaks, so the csv module reads these, line by line.
+        yield from read(line for text in _text_chunks(data) for line in io.StringIO(text, ""))
+        return
+    numbered = (_split(text, first) for text, first in _numbered_chunks(data))
+    yield from _rows(chain.from_iterable(numbered))
+
+
+def _pieces(data: FileData) -> Iterator[bytes | bytearray]:
+    """`data` about CHUNK_BYTES at a time, each piece cut after a line break."""
+    if isinstance(data, (bytes, bytearray)):
+        start = 0
+        while start < len(data):
+            end = data.find(b"\n", start + CHUNK_BYTES)
+            end = len(data) if end < 0 else end + 1
+            yield data[start:end]
+            start = end
+        return
+    data.seek(0)
+    while piece := data.read(CHUNK_BYTES):
+        yield piece + data.readline()
+
+
+def _survey(data: FileData) -> tuple[int | None, bool]:
+    """The first line that is not UTF-8 (None: none), and whether the text is plain: without
+    quotes, carriage returns or NULs, so that `_split` may read it."""
+    line, plain = 1, True
+    for piece in _pieces(data):
+        try:
+            line += str(piece, "utf-8").count("\n")
+        except UnicodeDecodeError as error:
+            return line + piece.count(b"\n", 0, error.start), False
+        plain = plain and not any(special in piece for special in (b'"', b"\r", b"\x00"))
+    return None, plain
+
+
+def _text_chunks(data: FileData) -> Iterator[str]:
+    """The text of (decodable) `data`, a piece at a time; without the byte-order mark."""
+    for number, piece in enumerate(_pieces(data)):
+        text = str(piece, "utf-8")
+        yield text.removeprefix(_BOM) if number == 0 else text
+
+
+def _numbered_chunks(data: FileData) -> Iterator[tuple[str, int]]:
+    """Each text chunk with the number of its first line."""
+    line = 1
+    for text in _text_chunks(data):
+        yield text, line
+        line += text.count("\n")
 
 
 def read(lines: Iterable[str]) -> Iterator[FlatRow | LineError]:
@@ -160,16 +219,18 @@ class _numbered:
             self.error = LineError(line, f"malformed quoting: {error}")
 
 
-def _split(text: str) -> Iterator[tuple[list[str], int]]:
+def _split(text: str, number: int = 1) -> Iterator[tuple[list[str], int]]:
     """What the csv reader gives for a text without quotes, carriage returns or NULs, at a
-    third of its cost: on such a text every line is its fields joined by `;`."""
+    third of its cost: on such a text every line is its fields joined by `;`. Lines are
+    numbered from `number`."""
     # Line by line, found in place: a list of every line, or a StringIO (four bytes a
     # character), would hold another 70-140 MB for a million-line file.
-    start, number = 0, 1
+    start = 0
     while (end := text.find("\n", start)) >= 0:
         yield text[start:end].split(";"), number
         start, number = end + 1, number + 1
-    yield text[start:].split(";"), number
+    if start < len(text):
+        yield text[start:].split(";"), number
 
 
 def _rows(numbered: Iterable[tuple[list[str], int]]) -> Iterator[FlatRow | LineError]:
@@ -194,8 +255,7 @@ def _rows(numbered: Iterable[tuple[list[str], int]]) -> Iterator[FlatRow | LineE
 
 def parse(text: str) -> tuple[list[FlatRow], list[LineError]]:
     """Every valid row and every bad line of a whole text."""
-    plain = '"' not in text and "\r" not in text and "\x00" not in text
-    items = _rows(_split(text)) if plain else read(io.StringIO(text, newline=""))
+    items = read_data(text.encode("utf-8"))
     rows: list[FlatRow] = []
     errors: list[LineError] = []
     for item in items:

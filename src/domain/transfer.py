@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from domain import flat_rows
+from domain import flat_rows, upload
 from domain.changes import SOMEONE, Author, Cause, Origin, new_import_id, removals
-from domain.errors import InvalidRows, InvalidValue, LineError, ProductNotFound
-from domain.flat_rows import FlatRow
-from domain.model import HistoryRow, Product, RecordValues, name_key
+from domain.errors import LineError, ProductNotFound
+from domain.flat_rows import FileData, FlatRow
+from domain.model import HistoryRow, Product, name_key
 from domain.ports import UnitOfWork
+from domain.upload import Upload
 
 BATCH_ROWS = 10_000
 # Products whose records an export, or a replace import, reads per step: about 20,000 records.
@@ -36,107 +37,75 @@ class ImportReport:
     import_id: str | None = None  # None for a dry run: nothing was written
 
 
-def parse_file(data: bytes) -> list[FlatRow]:
-    """Rows of an uploaded file; raises InvalidRows naming every bad line."""
-    try:
-        text = flat_rows.decode(data)
-    except InvalidValue as error:
-        raise InvalidRows([LineError(1, str(error))]) from None
-    rows, errors = flat_rows.parse(text)
-    if errors:
-        raise InvalidRows(errors)
-    return rows
+def parse_file(data: FileData) -> Upload:
+    """The rows of an uploaded file, with its bad lines; `import_rows` refuses those."""
+    return upload.parse(data)
 
 
-def find_conflicts(rows: Sequence[FlatRow], stored: dict[int, Product]) -> list[LineError]:
-    """Lines that disagree with another line or with the products already stored."""
-    errors: list[LineError] = []
-    first_name: dict[int, FlatRow] = {}
+def find_conflicts(rows: Upload, stored: dict[int, Product]) -> Iterator[LineError]:
+    """Lines that disagree with the products stored, or give two products one name."""
     owner_of_name = {name_key(product.name): product.id for product in stored.values()}
-    seen_dates: dict[tuple[int, object], int] = {}
-    for row in rows:
-        earlier = first_name.setdefault(row.product_id, row)
-        known = stored.get(row.product_id)
-        if earlier.product_name != row.product_name:
-            errors.append(
-                LineError(
-                    row.line,
-                    f"product {row.product_id} is named "
-                    f"{earlier.product_name!r} on line {earlier.line}, {row.product_name!r} here",
+    for product_id, (name, line) in rows.products.items():
+        known = stored.get(product_id)
+        if known is not None:
+            if known.name != name:
+                yield LineError(
+                    line,
+                    f"product {product_id} is stored as {known.name!r}; "
+                    "rename it first or use that name",
                 )
-            )
-        elif known is not None and known.name != row.product_name:
-            errors.append(
-                LineError(
-                    row.line,
-                    f"product {row.product_id} is stored as "
-                    f"{known.name!r}; rename it first or use that name",
-                )
-            )
-        elif earlier is row and known is None:
-            owner = owner_of_name.setdefault(name_key(row.product_name), row.product_id)
-            if owner != row.product_id:
-                errors.append(
-                    LineError(row.line, f"the name {row.product_name!r} belongs to product {owner}")
-                )
-        if row.date is not None:
-            line = seen_dates.setdefault((row.product_id, row.date), row.line)
-            if line != row.line:
-                errors.append(
-                    LineError(
-                        row.line,
-                        f"product {row.product_id} on "
-                        f"{flat_rows.format_date(row.date)} is already on line {line}",
-                    )
-                )
-    return errors
+            continue
+        owner = owner_of_name.setdefault(name_key(name), product_id)
+        if owner != product_id:
+            yield LineError(line, f"the name {name!r} belongs to product {owner}")
 
 
 async def import_rows(
     uow: UnitOfWork,
-    rows: Sequence[FlatRow],
+    rows: Upload | Iterable[FlatRow],
     mode: ImportMode = ImportMode.MERGE,
     dry_run: bool = False,
     on_progress: Progress | None = None,
     author: Author = SOMEONE,
 ) -> ImportReport:
-    """Check every row against the store, then write all of them or none.
+    """Check every row, within the file and against the store, then write all or none.
 
     Every record written, and for a replace every record removed, gets a history entry
     under one import id, which is how the whole import can be undone.
     """
+    checked = rows if isinstance(rows, Upload) else upload.collect(rows)
     async with uow:
-        if not dry_run:
+        # A file refused for itself changes nothing: no need to keep writers waiting.
+        if not dry_run and not checked.bad.count:
             await uow.lock()
         stored = {product.id: product for product in await uow.products.all()}
         kept = stored if mode is ImportMode.MERGE else {}
-        errors = find_conflicts(rows, kept)
-        if errors:
-            raise InvalidRows(errors)
-        names = {row.product_id: row.product_name for row in rows}
-        created = [Product(pid, name) for pid, name in names.items() if pid not in kept]
-        dated = [row for row in rows if row.date is not None and row.level is not None]
-        removed = len(stored.keys() - names.keys()) if mode is ImportMode.REPLACE else 0
+        bad = checked.bad
+        for error in find_conflicts(checked, kept):
+            bad.add(error)
+        bad.refuse()
+        created = [
+            Product(pid, name) for pid, (name, _) in checked.products.items() if pid not in kept
+        ]
+        records = checked.records
+        removed = len(stored.keys() - checked.products.keys()) if mode is ImportMode.REPLACE else 0
         if dry_run:
-            return ImportReport(mode, dry_run, len(rows), len(created), removed, len(dated))
+            return ImportReport(mode, dry_run, checked.rows, len(created), removed, records)
         import_id = new_import_id()
         origin = Origin.now(author, Cause.IMPORT, import_id)
         if mode is ImportMode.REPLACE:
             await _record_removal_of_everything(uow, list(stored), origin)
             await uow.products.remove_all()
         await uow.products.add_many(sorted(created, key=lambda product: product.id))
-        for start in range(0, len(dated), BATCH_ROWS):
+        for start in range(0, records, BATCH_ROWS):
             # A batch at a time, as the plain tuples the stores take: for the whole file at
             # once they would hold another 70 MB.
-            batch: list[RecordValues] = [
-                (row.product_id, row.date, row.level)  # type: ignore[misc]
-                for row in dated[start : start + BATCH_ROWS]
-            ]
-            await uow.inventory.put_many(batch, origin)
+            stop = min(start + BATCH_ROWS, records)
+            await uow.inventory.put_many(checked.batch(start, stop), origin)
             if on_progress is not None:
-                on_progress(min(start + BATCH_ROWS, len(dated)), len(dated))
+                on_progress(stop, records)
         await uow.commit()
-    return ImportReport(mode, dry_run, len(rows), len(created), removed, len(dated), import_id)
+    return ImportReport(mode, dry_run, checked.rows, len(created), removed, records, import_id)
 
 
 async def _record_removal_of_everything(

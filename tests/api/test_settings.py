@@ -24,6 +24,7 @@ def test_every_variable_is_read() -> None:
             "STOCKLINE_LOG_LEVEL": "DEBUG",
             "STOCKLINE_API_TOKEN": "t0ken",
             "STOCKLINE_ALLOWED_HOSTS": "inventory.lan",
+            "STOCKLINE_MAX_IMPORTS": "3",
         }
     )
     assert settings == Settings(
@@ -36,6 +37,7 @@ def test_every_variable_is_read() -> None:
         "debug",
         "t0ken",
         ("inventory.lan",),
+        max_imports=3,
     )
 
 
@@ -45,6 +47,7 @@ def test_every_variable_is_read() -> None:
         ("PORT", "http"),
         ("PORT", "70000"),
         ("MAX_UPLOAD_BYTES", "10"),
+        ("MAX_IMPORTS", "0"),
         ("ALLOWED_HOSTS", "http://inventory.lan"),
         ("ALLOWED_HOSTS", "inventory.lan, bad host"),
         ("ALLOWED_HOSTS", "inventory.lan:http"),

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from domain import flat_rows
-from domain.errors import InvalidValue
+from domain.errors import LineError
 from domain.flat_rows import FlatRow
 from tests.domain.factories import flat_row
 
@@ -26,11 +26,13 @@ def test_rows_are_parsed_with_their_line_numbers() -> None:
     ]
 
 
+def read_data(data: bytes) -> list[FlatRow | LineError]:
+    return list(flat_rows.read_data(data))
+
+
 def test_a_byte_order_mark_and_crlf_line_ends_are_accepted() -> None:
-    text = flat_rows.decode(
-        b"\xef\xbb\xbf" + HEADER.replace("\n", "\r\n").encode() + b"1;A;01-02-2025;3\r\n"
-    )
-    assert parse(text) == ([FlatRow(1, "A", dt.date(2025, 2, 1), 3, line=2)], [])
+    data = b"\xef\xbb\xbf" + HEADER.replace("\n", "\r\n").encode() + b"1;A;01-02-2025;3\r\n"
+    assert read_data(data) == [FlatRow(1, "A", dt.date(2025, 2, 1), 3, line=2)]
 
 
 def test_every_bad_line_is_reported_with_its_reason() -> None:
@@ -96,9 +98,34 @@ def test_an_empty_file_is_reported() -> None:
     ]
 
 
-def test_non_utf8_bytes_name_their_line() -> None:
-    with pytest.raises(InvalidValue, match="line 2 is not valid UTF-8"):
-        flat_rows.decode(HEADER.encode() + b"1;\xff;01-01-2025;1\n")
+def test_non_utf8_bytes_name_their_line_and_end_the_reading() -> None:
+    data = HEADER.encode() + b"1;\xff;01-01-2025;1\n2;B;;\n"
+    assert read_data(data) == [LineError(2, "file: line 2 is not valid UTF-8")]
+
+
+@pytest.mark.parametrize("quoted", [False, True])
+def test_a_file_read_a_few_bytes_at_a_time_gives_the_same_rows_and_lines(
+    monkeypatch: pytest.MonkeyPatch, quoted: bool
+) -> None:
+    name = '"Bolt\n""M8"""' if quoted else "Bolt"
+    lines = [f"{n};{name};{n % 28 + 1:02d}-01-2025;{n}" for n in range(1, 40)]
+    lines[20] = "21;Bad;32-01-2025;1"
+    data = (HEADER + "\n".join(lines) + "\n").encode()
+    whole = read_data(data)
+    monkeypatch.setattr(flat_rows, "CHUNK_BYTES", 7)
+    assert read_data(data) == whole
+    assert len(whole) == 39
+    assert whole[20] == LineError(
+        22 + (20 if quoted else 0), "date: '32-01-2025' is not a real calendar date"
+    )
+
+
+def test_bytes_that_are_not_utf8_in_a_later_piece_name_their_line(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(flat_rows, "CHUNK_BYTES", 16)
+    data = (HEADER + "1;A;01-01-2025;1\n" * 30).encode() + b"2;\xc3;;\n"
+    assert read_data(data) == [LineError(32, "file: line 32 is not valid UTF-8")]
 
 
 def test_names_with_separators_quotes_and_accents_survive_a_round_trip() -> None:

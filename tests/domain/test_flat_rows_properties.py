@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from unittest.mock import patch
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from domain import flat_rows
-from domain.errors import InvalidValue
+from domain.errors import LineError
 from domain.flat_rows import FlatRow
 from domain.model import MAX_LEVEL, MAX_PRODUCT_ID, clean_name
 
@@ -43,17 +44,11 @@ def test_any_valid_rows_round_trip_exactly(generated: list[FlatRow]) -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.binary(max_size=300) | st.text(max_size=300).map(str.encode))
-def test_arbitrary_bytes_parse_to_rows_or_line_errors(data: bytes) -> None:
-    try:
-        text = flat_rows.decode(data)
-    except InvalidValue as error:
-        problem = str(error)
-    else:
-        problem = ""
-    if problem:
-        assert "not valid UTF-8" in problem
-        return
-    parsed, errors = flat_rows.parse(flat_rows.HEADER_LINE + "\n" + text)
-    assert all(error.line >= 1 and error.message for error in errors)
-    assert all(isinstance(row, FlatRow) for row in parsed)
+@given(st.binary(max_size=300) | st.text(max_size=300).map(str.encode), st.integers(1, 64))
+def test_arbitrary_bytes_parse_to_rows_or_line_errors(data: bytes, chunk: int) -> None:
+    items = list(flat_rows.read_data(flat_rows.HEADER_LINE.encode() + b"\n" + data))
+    assert all(type(item) in (FlatRow, LineError) for item in items)
+    assert all(item.line >= 1 and item.message for item in items if type(item) is LineError)
+    # Read a few bytes at a time, it is the same.
+    with patch.object(flat_rows, "CHUNK_BYTES", chunk):
+        assert list(flat_rows.read_data(flat_rows.HEADER_LINE.encode() + b"\n" + data)) == items

@@ -16,12 +16,13 @@ from domain.transfer import (
     import_rows,
     parse_file,
 )
+from domain.upload import Upload
 from tests.domain.fakes import FakeUnitOfWork
 
 DAY = dt.date(2025, 1, 1)
 
 
-def rows_of(text: str) -> list[FlatRow]:
+def rows_of(text: str) -> Upload:
     return parse_file(("product_id;product_name;date;inventory_level\n" + text).encode())
 
 
@@ -35,7 +36,7 @@ async def test_an_import_writes_products_and_records_in_one_commit() -> None:
 async def test_one_bad_line_refuses_the_whole_file() -> None:
     uow = FakeUnitOfWork()
     with pytest.raises(InvalidRows) as refused:
-        rows_of("1;A;01-01-2025;5\n1;A;01-13-2025;6\n")
+        await import_rows(uow, rows_of("1;A;01-01-2025;5\n1;A;01-13-2025;6\n"))
     assert [error.line for error in refused.value.errors] == [3]
     assert uow.commits == 0
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
@@ -118,6 +119,9 @@ class MemoryInventoryRepository(InventoryRepository):
         befores = [levels[pid].get(date) if pid in levels else None for pid, date, _ in records]
         self._index.put_levels(records)
         marks = undoes if undoes is not None else [None] * len(records)
+        # Nothing here waits, so a loop of batches (an import's) would hold the event loop to
+        # its end, health checks included: each batch gives it a turn.
+        await asyncio.sleep(0)
         return self._index.changes.append(
             origin,
             [
@@ -146,7 +150,9 @@ class MemoryChangeRepository(ChangeRepository):
         return self._index.changes.get(change_id)
 
     async def find(self, query: ChangeQuery) -> list[Change]:
-        return self._index.changes.find(query)
+        # A filter may scan millions of entries (seconds): off the event loop. The unit of
+        # work holds the store, so no write changes the log meanwhile.
+        return await asyncio.to_thread(self._index.changes.find, query)
 
     async def of_import(self, import_id: str, after: int, limit: int) -> list[Change]:
         return self._index.changes.of_import(import_id, after, limit)

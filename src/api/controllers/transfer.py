@@ -11,6 +11,7 @@ from litestar.response import Stream
 
 from api.collector import collector_paused
 from api.docs import CsvUpload, problems
+from api.import_workers import ImportWorkers
 from api.schemas import ImportReportOut
 from api.security import BODY_TYPE
 from domain import transfer
@@ -35,7 +36,7 @@ class TransferController(Controller):
         ),
         status_code=200,
         operation_class=CsvUpload,
-        responses=problems(413, 415, 422),
+        responses=problems(413, 415, 422, 429),
         # Only text/csv: text/plain, as any page can send it without a CORS preflight, is not.
         opt={BODY_TYPE: CSV},
     )
@@ -44,16 +45,16 @@ class TransferController(Controller):
         request: Request[Any, Any, Any],
         uow: NamedDependency[UnitOfWork],
         author: NamedDependency[Author],
+        import_workers: NamedDependency[ImportWorkers],
         mode: Annotated[
             ImportMode, QueryParameter(description="merge or replace")
         ] = ImportMode.MERGE,
         dry_run: Annotated[bool, QueryParameter(description="Check and report only")] = False,
     ) -> ImportReportOut:
-        body = await request.body()
-        with collector_paused():
-            rows = transfer.parse_file(body)
-            del body
-            report = await transfer.import_rows(uow, rows, mode, dry_run, author=author)
+        with import_workers.slot():
+            rows = await import_workers.parse(request.stream())
+            with collector_paused():
+                report = await transfer.import_rows(uow, rows, mode, dry_run, author=author)
         return ImportReportOut.of(report)
 
     @get(
