@@ -10,7 +10,7 @@ from domain import flat_rows
 from domain.changes import SOMEONE, Author, Cause, Origin, new_import_id, removals
 from domain.errors import InvalidRows, InvalidValue, LineError, ProductNotFound
 from domain.flat_rows import FlatRow
-from domain.model import HistoryRow, Product, RecordValues, name_key
+from domain.model import HistoryRow, Product, RecordValues, clean_name, name_key
 from domain.ports import UnitOfWork
 
 BATCH_ROWS = 10_000
@@ -46,6 +46,46 @@ def parse_file(data: bytes) -> list[FlatRow]:
     if errors:
         raise InvalidRows(errors)
     return rows
+
+
+def new_names(
+    rows: Sequence[FlatRow], stored: dict[int, Product]
+) -> tuple[Sequence[FlatRow], list[LineError]]:
+    """The rows with each name a new name must be (`clean_name`: NFC, nothing invisible), and
+    the lines whose name is refused.
+
+    A name that is already the stored name of its product is kept as it is: a store may
+    hold names from before the rules tightened, and importing its own export must work.
+    Each distinct name is checked once; rows are copied only when some name changes.
+    """
+    checked: dict[tuple[int, str], str | InvalidValue] = {}
+    errors: list[LineError] = []
+    changed: dict[int, str] = {}
+    for position, row in enumerate(rows):
+        key = (row.product_id, row.product_name)
+        result = checked.get(key)
+        if result is None:
+            result = checked[key] = _new_name(row, stored.get(row.product_id))
+        if isinstance(result, InvalidValue):
+            errors.append(LineError(row.line, str(result)))
+        elif result != row.product_name:
+            changed[position] = result
+    if not changed:
+        return rows, errors
+    copied = list(rows)
+    for position, name in changed.items():
+        copied[position] = copied[position]._replace(product_name=name)
+    return copied, errors
+
+
+def _new_name(row: FlatRow, known: Product | None) -> str | InvalidValue:
+    if known is not None and known.name == row.product_name:
+        return row.product_name
+    try:
+        cleaned = clean_name(row.product_name)
+    except InvalidValue as error:
+        return error
+    return cleaned
 
 
 def find_conflicts(rows: Sequence[FlatRow], stored: dict[int, Product]) -> list[LineError]:
@@ -110,7 +150,8 @@ async def import_rows(
             await uow.lock()
         stored = {product.id: product for product in await uow.products.all()}
         kept = stored if mode is ImportMode.MERGE else {}
-        errors = find_conflicts(rows, kept)
+        rows, refused = new_names(rows, stored)
+        errors = refused or find_conflicts(rows, kept)
         if errors:
             raise InvalidRows(errors)
         names = {row.product_id: row.product_name for row in rows}
