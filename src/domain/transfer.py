@@ -61,14 +61,21 @@ def new_names(
     checked: dict[tuple[int, str], str | InvalidValue] = {}
     errors: list[LineError] = []
     changed: dict[int, str] = {}
+    last_id, last_name = 0, ""
+    result: str | InvalidValue = ""
     for position, row in enumerate(rows):
-        key = (row.product_id, row.product_name)
-        result = checked.get(key)
-        if result is None:
-            result = checked[key] = _new_name(row, stored.get(row.product_id))
+        product_id, name = row[0], row[1]
+        if product_id != last_id or name is not last_name:  # a product's rows come together
+            key = (product_id, name)
+            found = checked.get(key)
+            if found is None:
+                found = checked[key] = _new_name(row, stored.get(product_id))
+            last_id, last_name, result = product_id, name, found
+        if result is name:
+            continue
         if isinstance(result, InvalidValue):
             errors.append(LineError(row.line, str(result)))
-        elif result != row.product_name:
+        elif result != name:
             changed[position] = result
     if not changed:
         return rows, errors
@@ -79,13 +86,14 @@ def new_names(
 
 
 def _new_name(row: FlatRow, known: Product | None) -> str | InvalidValue:
+    """The name to store (the row's own string object when unchanged), or why not."""
     if known is not None and known.name == row.product_name:
         return row.product_name
     try:
         cleaned = clean_name(row.product_name)
     except InvalidValue as error:
         return error
-    return cleaned
+    return row.product_name if cleaned == row.product_name else cleaned
 
 
 def find_conflicts(rows: Sequence[FlatRow], stored: dict[int, Product]) -> list[LineError]:
