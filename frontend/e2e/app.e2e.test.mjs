@@ -161,6 +161,22 @@ test('import: a bad line is reported with its number; a good file imports', TEST
   );
 });
 
+test('the API docs render under their own CSP and can try a request', TEST_TIMEOUT, async () => {
+  const p = page();
+  const res = await fetch(`${server.baseUrl}/api/ui`);
+  assert.match(res.headers.get('content-security-policy'), /script-src 'self';/);
+  assert.doesNotMatch(res.headers.get('content-security-policy'), /unsafe-inline/);
+  await p.goto(`${server.baseUrl}/api/ui`);
+  await p.locator('.opblock').first().waitFor();
+  assert.ok((await p.locator('.opblock').count()) > 10, 'every operation is listed');
+  await p.locator('.opblock-summary-path', { hasText: '/api/health' }).first().click();
+  await p.getByRole('button', { name: 'Try it out' }).click();
+  await p.getByRole('button', { name: 'Execute' }).click();
+  const status = p.locator('.live-responses-table .response .response-col_status').first();
+  await status.waitFor();
+  assert.equal((await status.innerText()).trim(), '200');
+});
+
 test('no errors in the browser console', () => {
   assert.deepEqual(browser.problems, []);
 });

@@ -31,7 +31,7 @@ from api.import_workers import ImportWorkers
 from api.json_body import JsonBodyRequest
 from api.query_check import refuse_unknown_query_parameters
 from api.request_log import request_log
-from api.security import UI_HEADERS, body_type_guard, token_guard
+from api.security import UI_HEADERS, body_type_guard, frame_guard, token_guard
 from api.settings import Settings
 from api.strict_integers import refuse_loose_integers
 from domain.ports import UnitOfWork
@@ -118,6 +118,9 @@ def create_app(settings: Settings, storage: Storage | None = None) -> Litestar:
     )
     # Litestar runs an app's middleware after routing, on matched routes only. A foreign Host
     # must be refused on every path and before anything answers (the CORS preflight too), so
-    # the check wraps the whole handler; the log wraps it in turn, so refusals are logged.
-    app.asgi_handler = request_log(same_site_only(app.asgi_handler, SitePolicy.of(settings)))
+    # the check wraps the whole handler; the log wraps it in turn, so refusals are logged. The
+    # frame guard is outermost, so that every answer, refusals too, carries its headers.
+    app.asgi_handler = frame_guard(
+        request_log(same_site_only(app.asgi_handler, SitePolicy.of(settings)))
+    )
     return app

@@ -15,8 +15,11 @@ def report_lines(check: StoreCheck, shown: int = MAX_PRINTED) -> Iterator[str]:
     yield from (problem_line(problem) for problem in listed)
     if check.problem_count > len(listed):
         yield f"... and {check.problem_count - len(listed):,} more problems"
+    yield from (f"note: {note}" for note in check.name_notes[:shown])
     problems = "1 problem" if check.problem_count == 1 else f"{check.problem_count:,} problems"
-    yield (f"checked {check.records:,} records and {check.entries:,} history entries: {problems}")
+    notes = len(check.name_notes)
+    names = "" if not notes else f" ({notes} note{'s' if notes > 1 else ''} on names)"
+    yield f"checked {check.records:,} records and {check.entries:,} history entries: {problems}{names}"
 
 
 def problem_line(problem: Problem) -> str:

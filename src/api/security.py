@@ -6,11 +6,11 @@ import hmac
 from typing import Any
 
 from litestar.connection import ASGIConnection
-from litestar.enums import RequestEncodingType
+from litestar.enums import RequestEncodingType, ScopeType
 from litestar.exceptions import HTTPException, NotAuthorizedException
 from litestar.handlers import BaseRouteHandler
 from litestar.params import BodyKwarg
-from litestar.types import Guard
+from litestar.types import ASGIApp, Guard, Message, Receive, Scope, Send
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 JSON = RequestEncodingType.JSON.value
@@ -26,6 +26,50 @@ UI_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",
 }
+
+
+# Every answer: no page of another site may frame it (clickjacking); X-Frame-Options for
+# browsers older than CSP's frame-ancestors. An answer with no policy of its own (JSON, CSV,
+# problems) loads nothing, so it gets one that allows nothing.
+FRAME_OPTIONS = (b"x-frame-options", b"DENY")
+API_POLICY = "default-src 'none'; frame-ancestors 'none'"
+# Swagger UI (/api/ui, api.docs.SwaggerPage): its scripts and styles are files of this server,
+# it fetches the spec and tries requests here, and draws its icons as data: images.
+DOCS_POLICY = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'none'; "
+    "frame-ancestors 'none'"
+)
+_POLICY = b"content-security-policy"
+
+
+def frame_guard(app: ASGIApp) -> ASGIApp:
+    """Wrap an ASGI app: every answer gets X-Frame-Options and, unless it has one, a policy
+    (the docs' for an HTML page, which only Swagger UI serves without its own, else none)."""
+
+    async def guarded(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != ScopeType.HTTP:
+            await app(scope, receive, send)
+            return
+
+        async def send_guarded(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = _with_frame_headers(list(message.get("headers", [])))
+            await send(message)
+
+        await app(scope, receive, send_guarded)
+
+    return guarded
+
+
+def _with_frame_headers(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    names = {name.lower(): value for name, value in headers}
+    if FRAME_OPTIONS[0] not in names:
+        headers.append(FRAME_OPTIONS)
+    if _POLICY not in names:
+        is_html = names.get(b"content-type", b"").startswith(b"text/html")
+        headers.append((_POLICY, (DOCS_POLICY if is_html else API_POLICY).encode()))
+    return headers
 
 
 def token_guard(token: str) -> Guard:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from domain.changes import Change, ChangeQuery
+from domain.name_notes import name_notes
 from domain.ports import ChangeRepository, UnitOfWork
 from domain.transfer import PRODUCTS_PER_READ, Progress
 
@@ -61,6 +62,9 @@ class StoreCheck:
     problem_count: int = 0
     problems: list[Problem] = field(default_factory=list)
     keep: int = MAX_PROBLEMS_KEPT
+    # Names older code stored that new writes refuse: not problems, the store works (see
+    # name_notes); the first `keep` kept.
+    name_notes: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -84,7 +88,9 @@ async def check_store(
     """
     check = StoreCheck(keep=keep)
     async with uow:
-        product_ids = {product.id for product in await uow.products.all()}
+        products = await uow.products.all()
+    check.name_notes = name_notes(products)[:keep]
+    product_ids = {product.id for product in products}
     product_ids |= await _walk_history(uow, check)
     ordered = sorted(product_ids)
     checked = 0

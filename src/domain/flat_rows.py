@@ -3,6 +3,25 @@
 `;`-separated UTF-8, dates as dd-mm-yyyy, one row per record; a product with
 no records is one row with an empty date and level. Used both by the CSV store
 and by import/export, so the two can never disagree.
+
+Safe for spreadsheets. A spreadsheet opening the file may split each line on `;` or on `,`
+(whichever its locale expects), and reads a cell starting with `= + - @`, a tab or a carriage
+return as a formula (OWASP's CSV injection). Text fields (names here, actor and note in the
+history file) are therefore written so that no cell of either split starts with one:
+
+- `defuse`: at the start of the text and after every `,` and `;` in it, a character that is
+  one of `= + - @ \t \r`, or one of the two marks `'` and `"`, gets a `'` before it. So
+  `Widget,=cmd` is written `Widget,'=cmd`, and `'quoted` is written `''quoted`.
+- `restore` takes exactly those `'` out again: at the start and after every `,` and `;`, a
+  `'` followed by one of those characters is dropped. The `,` and `;` are never added or
+  removed, so both see the same places, and every text comes back exactly as it was.
+- `quote_name`: the CSV way (in `"`, with `"` doubled) when the text holds `,`, `;`, `"` or
+  a line break, so that a reader splitting the CSV way keeps it one field.
+
+`"` is defused too because a spreadsheet that honours quotes would start a quoted cell there
+and might read what follows the closing quote as the cell's content. Files written before
+this rule (only the start of a field was defused) read the same, except a text that holds
+`,'` or `;'` followed by one of those characters: its `'` is now taken as a defusing mark.
 """
 
 from __future__ import annotations
@@ -10,12 +29,13 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from collections.abc import Iterable, Iterator
 from itertools import chain
 from typing import IO, Any, NamedTuple
 
 from domain.errors import InvalidValue, LineError
-from domain.model import MAX_LEVEL, MAX_PRODUCT_ID, clean_name
+from domain.model import MAX_LEVEL, MAX_PRODUCT_ID, stored_name
 
 HEADER = ("product_id", "product_name", "date", "inventory_level")
 HEADER_LINE = ";".join(HEADER)
@@ -96,7 +116,7 @@ class _RowParser:
             raise InvalidValue("line", f"expected 4 fields separated by ';', found {len(fields)}")
         id_text, name, date_text, level_text = fields
         product_id = _parse_int("product_id", id_text, MAX_PRODUCT_ID, 1)
-        product_name = clean_name(restore(name))
+        product_name = stored_name(restore(name))
         self._products[id_text, name] = (product_id, product_name)
         date_text, level_text = date_text.strip(), level_text.strip()
         if not date_text and not level_text:
@@ -266,29 +286,36 @@ def parse(text: str) -> tuple[list[FlatRow], list[LineError]]:
     return rows, errors
 
 
-# A cell starting with one of these is a formula to a spreadsheet (OWASP's CSV injection).
+# A cell starting with one of these is a formula to a spreadsheet (OWASP's CSV injection);
+# the last two are the defusing mark itself and the quote, defused too (see the docstring).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _ESCAPE = "'"
+_DEFUSED = (*_FORMULA_START, _ESCAPE, '"')
+# A place where a spreadsheet may start a cell, followed by a character to defuse there.
+_DEFUSE_AT = re.compile(r"(^|[,;])(?=[=+\-@\t\r'\"])")
+_RESTORE_AT = re.compile(r"(^|[,;])'(?=[=+\-@\t\r'\"])")
 
 
-def defuse(name: str) -> str:
-    """A name as it is written to a file: a leading `'` keeps a spreadsheet from running it.
-
-    A name that itself starts with `'` gets one more, so `restore` gives back every name.
-    """
-    return _ESCAPE + name if name.startswith((*_FORMULA_START, _ESCAPE)) else name
+def defuse(text: str) -> str:
+    """A text as it is written to a file: a `'` before each character that would start a
+    formula at the start or after a `,` or `;` (the module's docstring has the rule)."""
+    if "," in text or ";" in text:
+        return _DEFUSE_AT.sub(r"\1" + _ESCAPE, text)
+    return _ESCAPE + text if text.startswith(_DEFUSED) else text  # the common case, faster
 
 
 def restore(cell: str) -> str:
-    """The name a `defuse`d cell holds."""
-    if cell.startswith(_ESCAPE) and cell[1:].startswith((*_FORMULA_START, _ESCAPE)):
+    """The text a `defuse`d cell holds."""
+    if "," in cell or ";" in cell:
+        return _RESTORE_AT.sub(r"\1", cell)
+    if cell.startswith(_ESCAPE) and cell[1:].startswith(_DEFUSED):
         return cell[1:]
     return cell
 
 
 def quote_name(name: str) -> str:
-    """The name as a CSV field: quoted only when it holds `;`, a quote or a line break."""
-    if ";" in name or '"' in name or "\n" in name or "\r" in name:
+    """The name as a CSV field: quoted when it holds `,`, `;`, a quote or a line break."""
+    if ";" in name or "," in name or '"' in name or "\n" in name or "\r" in name:
         return '"' + name.replace('"', '""') + '"'
     return name
 

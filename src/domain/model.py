@@ -11,6 +11,9 @@ from domain.errors import InvalidValue
 MAX_PRODUCT_ID = 2**63 - 1  # a signed 64-bit key, as SQL databases store it
 MAX_LEVEL = 2**31 - 1  # a signed 32-bit integer column
 MAX_NAME_LENGTH = 200
+# name_key may lengthen a name (the ligature U+FDFA is 18 characters spelled out); a key is
+# stored in a unique index, whose entries PostgreSQL limits to about 2,700 bytes.
+MAX_NAME_KEY_LENGTH = 3 * MAX_NAME_LENGTH
 
 
 def check_product_id(product_id: int) -> int:
@@ -21,8 +24,17 @@ def check_product_id(product_id: int) -> int:
     return product_id
 
 
-def clean_name(name: str) -> str:
-    """Trim a product name and check it: 1-200 characters, no control characters."""
+# Invisible characters that are letters to Unicode (category Lo), not format characters: the
+# Hangul fillers render as nothing, so "Widget" and "Widget" + U+3164 would look the same.
+_HANGUL_FILLERS = frozenset("\u115f\u1160\u3164\uffa0")
+
+
+def stored_name(name: str) -> str:
+    """A product name as a store may hold it: trimmed, 1-200 characters, no control characters.
+
+    The rule names had before invisible characters were refused: stores written then still
+    read (see `clean_name` for what a new name must also be).
+    """
     if not isinstance(name, str):
         raise InvalidValue("product_name", "must be text")
     cleaned = name.strip()
@@ -35,9 +47,50 @@ def clean_name(name: str) -> str:
     return cleaned
 
 
+def clean_name(name: str) -> str:
+    """A new product name (create, rename, import): `stored_name`'s rules, in Unicode's
+    composed form (NFC), without invisible or direction-changing characters.
+
+    NFC so that "Café" typed with a combining accent is stored as the same text as "Café"
+    typed with "é". Invisible characters (format characters, category Cf: zero-width
+    spaces, direction overrides, the byte-order mark...; and the Hangul fillers) make a
+    name that looks like another, or reads differently from what it holds.
+    """
+    if not isinstance(name, str):
+        raise InvalidValue("product_name", "must be text")
+    cleaned = stored_name(unicodedata.normalize("NFC", name))
+    hidden = invisible_characters(cleaned)
+    if hidden:
+        raise InvalidValue(
+            "product_name",
+            "must not contain invisible or direction-changing characters: " + ", ".join(hidden),
+        )
+    if len(name_key(cleaned)) > MAX_NAME_KEY_LENGTH:
+        raise InvalidValue(
+            "product_name",
+            f"is longer than {MAX_NAME_KEY_LENGTH} characters once its compatibility "
+            "characters (ligatures and the like) are spelled out",
+        )
+    return cleaned
+
+
+def invisible_characters(name: str) -> list[str]:
+    """The invisible or direction-changing characters in a name, as U+XXXX, each once."""
+    found = dict.fromkeys(
+        char for char in name if char in _HANGUL_FILLERS or unicodedata.category(char) == "Cf"
+    )
+    return [f"U+{ord(char):04X}" for char in found]
+
+
 def name_key(name: str) -> str:
-    """The form under which two names count as the same (case-insensitive)."""
-    return name.casefold()
+    """The form under which two names count as the same: NFKC, then case-folded (and NFKC
+    again, as case folding can undo it; Unicode's own NFKC_Casefold does both).
+
+    NFKC makes look-alikes one: "Widget" with a full-width W (U+FF37) and "Widget", the
+    ligature U+FB01 and "fi", composed and decomposed "Café". Stores keep this key unique; if it ever changes, the SQL
+    stores need a migration that recomputes their `name_key` column (see alembic 0003).
+    """
+    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", name).casefold())
 
 
 def check_level(level: int) -> int:
@@ -50,12 +103,15 @@ def check_level(level: int) -> int:
 
 @dataclass(frozen=True, slots=True)
 class Product:
+    """A product as stored. Its name is checked only by `stored_name`, so that names stored
+    before the rules tightened still read; services pass every new name through `clean_name`."""
+
     id: int
     name: str
 
     def __post_init__(self) -> None:
         check_product_id(self.id)
-        object.__setattr__(self, "name", clean_name(self.name))
+        object.__setattr__(self, "name", stored_name(self.name))
 
 
 @dataclass(frozen=True, slots=True)

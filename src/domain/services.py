@@ -21,6 +21,7 @@ from domain.model import (
     Product,
     ProductSummary,
     check_product_id,
+    clean_name,
 )
 from domain.ports import UnitOfWork
 
@@ -50,7 +51,7 @@ async def create_product(uow: UnitOfWork, name: str, product_id: int | None = No
     async with uow:
         await uow.lock(product_id)  # None: the whole store, so that the next id stays free
         chosen = product_id if product_id is not None else await _next_free_id(uow)
-        product = Product(chosen, name)
+        product = Product(chosen, clean_name(name))
         await uow.products.add(product)
         await uow.commit()
     return product
@@ -62,7 +63,7 @@ async def rename_product(
     async with uow:
         await uow.lock(product_id)
         await _unchanged_product(uow, product_id, check)
-        product = Product(product_id, name)
+        product = Product(product_id, clean_name(name))
         await uow.products.rename(product)
         await uow.commit()
     return product

@@ -8,9 +8,9 @@ from enum import StrEnum
 
 from domain import flat_rows, upload
 from domain.changes import SOMEONE, Author, Cause, Origin, new_import_id, removals
-from domain.errors import LineError, ProductNotFound
+from domain.errors import InvalidValue, LineError, ProductNotFound
 from domain.flat_rows import FileData, FlatRow
-from domain.model import HistoryRow, Product, name_key
+from domain.model import HistoryRow, Product, clean_name, name_key
 from domain.ports import UnitOfWork
 from domain.upload import Upload
 
@@ -40,6 +40,28 @@ class ImportReport:
 def parse_file(data: FileData) -> Upload:
     """The rows of an uploaded file, with its bad lines; `import_rows` refuses those."""
     return upload.parse(data)
+
+
+def new_names(rows: Upload, stored: dict[int, Product]) -> list[LineError]:
+    """The lines whose name a new name may not be (`clean_name`: NFC, nothing invisible);
+    the others' names are made what they must be, in `rows`.
+
+    A name that is already the stored name of its product is kept as it is: a store may
+    hold names from before the rules tightened, and importing its own export must work.
+    """
+    errors: list[LineError] = []
+    for product_id, (name, line) in list(rows.products.items()):
+        known = stored.get(product_id)
+        if known is not None and known.name == name:
+            continue
+        try:
+            cleaned = clean_name(name)
+        except InvalidValue as error:
+            errors.append(LineError(line, str(error)))
+            continue
+        if cleaned != name:
+            rows.products[product_id] = (cleaned, line)
+    return errors
 
 
 def find_conflicts(rows: Upload, stored: dict[int, Product]) -> Iterator[LineError]:
@@ -81,7 +103,8 @@ async def import_rows(
         stored = {product.id: product for product in await uow.products.all()}
         kept = stored if mode is ImportMode.MERGE else {}
         bad = checked.bad
-        for error in find_conflicts(checked, kept):
+        refused = new_names(checked, stored)
+        for error in refused or find_conflicts(checked, kept):
             bad.add(error)
         bad.refuse()
         created = [

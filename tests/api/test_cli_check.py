@@ -124,3 +124,26 @@ def test_a_store_that_cannot_be_opened_is_an_error_not_a_report(
     assert result.output.startswith("Error: ")
     assert "stockline db upgrade" in result.output
     assert "checked" not in result.output
+
+
+def test_names_older_code_stored_are_notes_and_the_check_still_passes(
+    run: CliRunner, tmp_path: Path
+) -> None:
+    store = tmp_path / "store"
+    store.mkdir()
+    (store / "inventory.csv").write_text(
+        "product_id;product_name;date;inventory_level\n"
+        "1;Wid\u200bget;;\n2;Cafe\u0301;;\n3;widget;;\n4;\uff37IDGET;;\n5;Lamp;;\n",
+        encoding="utf-8",
+    )
+    result = checked(run)
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        "note: product 1 'Wid\\u200bget': its name holds invisible or direction-changing "
+        "characters (U+200B); rename it",
+        "note: product 2 'Cafe\u0301': its name is not in composed form (NFC); renaming it "
+        "to the same text stores it composed",
+        "note: products 3 'widget' and 4 '\uff37IDGET' are one name in any case and width; "
+        "rename all but one",
+        "checked 0 records and 0 history entries: 0 problems (3 notes on names)",
+    ]

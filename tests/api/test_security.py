@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -68,6 +69,41 @@ def test_the_ui_page_allows_only_its_own_assets(guarded: TestClient) -> None:
         assert "unsafe-inline" not in policy
         assert page.headers["x-content-type-options"] == "nosniff"
         assert client.get("/api/health").headers["x-content-type-options"] == "nosniff"
+
+
+def test_every_answer_forbids_framing(guarded: TestClient) -> None:
+    with guarded as client:
+        answers = [
+            client.get(path) for path in ("/", "/api/products", "/api/ui", "/api/nope", "/x.js")
+        ]
+        answers.append(client.get("/api/products", headers={"host": "evil.example"}))
+        answers.append(client.post("/api/products", json={"product_name": "A"}))  # 401
+        for answer in answers:
+            assert answer.headers["x-frame-options"] == "DENY", answer.url
+            assert "frame-ancestors 'none'" in answer.headers["content-security-policy"]
+        assert [answer.status_code for answer in answers[-2:]] == [400, 401]
+
+
+def test_an_api_answer_allows_nothing_to_load(guarded: TestClient) -> None:
+    with guarded as client:
+        for path in ("/api/products", "/api/openapi.json", "/api/nope"):
+            policy = client.get(path).headers["content-security-policy"]
+            assert policy == "default-src 'none'; frame-ancestors 'none'"
+
+
+def test_the_docs_page_has_its_own_policy_and_no_inline_code(guarded: TestClient) -> None:
+    with guarded as client:
+        page = client.get("/api/ui")
+        policy = page.headers["content-security-policy"]
+        assert "script-src 'self';" in policy
+        assert "style-src 'self';" in policy
+        assert "unsafe-inline" not in policy
+        assert "<style" not in page.text
+        scripts = re.findall(r"<script([^>]*)>", page.text)
+        assert len(scripts) == 3
+        assert all('src="' in attributes for attributes in scripts)
+        for asset in re.findall(r'(?:src|href)="([^"]+)"', page.text):
+            assert client.get(asset).status_code == 200, asset
 
 
 def test_each_request_is_logged_with_status_and_duration(

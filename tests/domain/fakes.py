@@ -10,7 +10,7 @@ from typing import Self
 
 from domain.changes import Change, ChangeQuery, LevelChange, Origin
 from domain.errors import DuplicateProduct
-from domain.model import HistoryRow, InventoryRecord, Page, Product, ProductSummary
+from domain.model import HistoryRow, InventoryRecord, Page, Product, ProductSummary, name_key
 from domain.ports import ChangeRepository, InventoryRepository, ProductRepository, UnitOfWork
 
 Levels = dict[tuple[int, dt.date], int]
@@ -98,7 +98,7 @@ class FakeProducts(ProductRepository):
 
     async def rename(self, product: Product) -> None:
         for pid, name in self.products.items():
-            if pid != product.id and name.lower() == product.name.lower():
+            if pid != product.id and name_key(name) == name_key(product.name):
                 raise DuplicateProduct.by_name(product.name, pid)
         self.products[product.id] = product.name
 

@@ -155,6 +155,11 @@ def test_generated_rows_round_trip_and_are_chunked() -> None:
         ("'quoted", "''quoted"),
         ("'=x", "''=x"),
         ("Plain = fine", "Plain = fine"),
+        ('"quoted"', '"\'""quoted"""'),
+        ("Widget,=cmd|' /C calc'!A0,", "\"Widget,'=cmd|' /C calc'!A0,\""),
+        ("a, b;-c,@d", "\"a, b;'-c,'@d\""),
+        ("a,'=b", "\"a,''=b\""),
+        ("a,b", '"a,b"'),
     ],
 )
 def test_formulas_are_defused_on_the_way_out_and_restored_on_the_way_in(
@@ -163,3 +168,19 @@ def test_formulas_are_defused_on_the_way_out_and_restored_on_the_way_in(
     text = "".join(flat_rows.format_rows([FlatRow(1, name, None, None)]))
     assert text == HEADER + f"1;{cell};;\n"
     assert parse(text)[0][0].product_name == name
+
+
+@pytest.mark.parametrize(
+    ("cell", "name"),
+    [
+        ("'=SUM(A1)", "=SUM(A1)"),
+        ("''quoted", "'quoted"),
+        ("'plain", "'plain"),  # a `'` before anything else was never a mark
+        ("it's", "it's"),
+        ('"Bolt; M8"', "Bolt; M8"),
+        ('"a,b"', "a,b"),
+        ("a,b", "a,b"),  # commas were written unquoted before
+    ],
+)
+def test_files_written_before_the_rule_read_the_same(cell: str, name: str) -> None:
+    assert parse(HEADER + f"1;{cell};;\n")[0][0].product_name == name

@@ -11,18 +11,21 @@ from hypothesis import strategies as st
 from domain import flat_rows
 from domain.errors import LineError
 from domain.flat_rows import FlatRow
-from domain.model import MAX_LEVEL, MAX_PRODUCT_ID, clean_name
+from domain.model import MAX_LEVEL, MAX_PRODUCT_ID, stored_name
 
-# Any name the domain accepts: separators, quotes, commas, formula starts, accents.
+# Any name a store may hold: separators, quotes, commas, formula starts, accents, and the
+# invisible characters of names stored before new names refused them.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 names = (
     st.text(
-        alphabet=st.characters(exclude_categories=("Cc", "Cs")) | st.sampled_from(";\",'=+-@ "),
+        alphabet=st.characters(exclude_categories=("Cc", "Cs"))
+        | st.sampled_from(";\",'=+-@ \u200b"),
         min_size=1,
         max_size=40,
     )
     .map(str.strip)
     .filter(lambda name: 0 < len(name) <= 200)
-    .filter(lambda name: clean_name(name) == name)
+    .filter(lambda name: stored_name(name) == name)
 )
 rows = st.builds(
     FlatRow,
@@ -52,3 +55,38 @@ def test_arbitrary_bytes_parse_to_rows_or_line_errors(data: bytes, chunk: int) -
     # Read a few bytes at a time, it is the same.
     with patch.object(flat_rows, "CHUNK_BYTES", chunk):
         assert list(flat_rows.read_data(flat_rows.HEADER_LINE.encode() + b"\n" + data)) == items
+
+
+# Any text, control characters too: the history file's actor and note go through the same rule.
+texts = st.text(
+    alphabet=st.characters(exclude_categories=("Cs",)) | st.sampled_from(";,'\"=+-@\t\r"),
+    max_size=40,
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(texts)
+def test_any_text_round_trips_through_defuse_and_restore(text: str) -> None:
+    assert flat_rows.restore(flat_rows.defuse(text)) == text
+
+
+def cells(line: str) -> list[str]:
+    """What a spreadsheet splitting on `;` or on `,` could make a cell start with, quotes
+    it honours (one leading `"`) taken off too."""
+    found = [cell for separator in ",;" for cell in line.split(separator)]
+    return found + [cell[1:] for cell in found if cell.startswith('"')]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(rows, min_size=1, max_size=10))
+def test_no_cell_of_a_comma_or_semicolon_split_starts_a_formula(generated: list[FlatRow]) -> None:
+    text = "".join(flat_rows.format_rows(generated))
+    for line in text.splitlines():
+        assert not [cell for cell in cells(line) if cell.startswith(FORMULA_START)], line
+
+
+@settings(max_examples=500, deadline=None)
+@given(texts)
+def test_no_cell_of_a_defused_text_starts_a_formula(text: str) -> None:
+    written = flat_rows.quote_name(flat_rows.defuse(text))
+    assert not [cell for cell in cells(written) if cell.startswith(FORMULA_START)]

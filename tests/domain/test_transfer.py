@@ -112,3 +112,28 @@ async def test_a_missing_product_fails_the_export_before_any_row() -> None:
     await import_rows(uow, rows_of("1;A;02-01-2025;5\n"))
     with pytest.raises(ProductNotFound):
         await export_rows(uow, [1, 9])
+
+
+async def test_an_import_stores_new_names_composed_and_refuses_invisible_ones() -> None:
+    uow = FakeUnitOfWork()
+    with pytest.raises(InvalidRows) as refused:
+        await import_rows(uow, rows_of("1;Cafe\u0301;;\n2;Wid\u200bget;;\n3;\u202eX;;\n"))
+    assert [(error.line, error.message[-6:]) for error in refused.value.errors] == [
+        (3, "U+200B"),
+        (4, "U+202E"),
+    ]
+    await import_rows(uow, rows_of("1;Cafe\u0301;;\n"))
+    assert uow.committed_products == {1: "Caf\u00e9"}
+
+
+async def test_a_name_stored_before_the_rules_can_be_imported_back_under_its_product() -> None:
+    uow = FakeUnitOfWork()
+    uow.committed_products = {1: "Wid\u200bget"}  # as a store written by older code holds it
+    text = "1;Wid\u200bget;01-01-2025;4\n"
+    for mode in ImportMode:
+        report = await import_rows(uow, rows_of(text), mode)
+        assert report.records_written == 1
+    assert uow.committed_products == {1: "Wid\u200bget"}
+    with pytest.raises(InvalidRows) as refused:  # under another id it is a new name
+        await import_rows(uow, rows_of("2;Wid\u200bget;;\n"))
+    assert "U+200B" in refused.value.errors[0].message

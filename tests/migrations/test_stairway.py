@@ -49,6 +49,41 @@ def test_each_migration_goes_up_down_and_up_again(empty_database: str) -> None:
         command.downgrade(config, script.down_revision or "base")
         command.upgrade(config, script.revision)
         assert state_of(empty_database)[1] == script.revision
+        if script.revision == "0001":  # from here on, each step also carries data
+            add_products(empty_database)
+    assert products_of(empty_database) == [(1, "\uff37idget", "widget"), (2, "Lamp", "lamp")]
+
+
+def add_products(url: str) -> None:
+    """Two products as the first schema's Stockline wrote them (key: casefold())."""
+
+    async def write() -> None:
+        engine = create_async_engine(database_url(url), poolclass=pool.NullPool)
+        try:
+            async with engine.begin() as connection:
+                await connection.exec_driver_sql(
+                    "INSERT INTO products (id, name, name_key) VALUES "
+                    "(1, '\uff37idget', '\uff57idget'), (2, 'Lamp', 'lamp')"
+                )
+        finally:
+            await engine.dispose()
+
+    asyncio.run(write())
+
+
+def products_of(url: str) -> list[tuple[int, str, str]]:
+    async def read() -> list[tuple[int, str, str]]:
+        engine = create_async_engine(database_url(url), poolclass=pool.NullPool)
+        try:
+            async with engine.connect() as connection:
+                result = await connection.exec_driver_sql(
+                    "SELECT id, name, name_key FROM products ORDER BY id"
+                )
+                return [(int(row[0]), str(row[1]), str(row[2])) for row in result]
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(read())
 
 
 def test_head_then_base_then_head_again(empty_database: str) -> None:

@@ -14,7 +14,6 @@ from adapters.memory.index import Index
 from domain import flat_rows
 from domain.errors import StorageUnavailable
 from domain.flat_rows import FlatRow
-from domain.model import name_key
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,8 +54,10 @@ def _add(index: Index, row: FlatRow) -> str | None:
     product_id = row.product_id
     name = index.names.get(product_id)
     if name is None:
-        owner = index.owners.setdefault(name_key(row.product_name), product_id)
-        if owner != product_id:
+        owner = index.hold_name(product_id, row.product_name)
+        # Names equal in letter case were never allowed twice: the file was edited by hand.
+        # Names equal only under today's wider key (width, composition) were: they still read.
+        if owner != product_id and _cased(index.names[owner]) == _cased(row.product_name):
             return f"the name {row.product_name!r} belongs to product {owner} too"
         index.names[product_id] = row.product_name
         index.levels[product_id] = {}
@@ -68,6 +69,11 @@ def _add(index: Index, row: FlatRow) -> str | None:
             return f"product {product_id} on {flat_rows.format_date(row.date)} appears twice"
         levels[row.date] = row.level
     return None
+
+
+def _cased(name: str) -> str:
+    """The key names had before name_key folded width and composition (casefold alone)."""
+    return name.casefold()
 
 
 def text_of(index: Index) -> Iterator[str]:

@@ -41,6 +41,10 @@ class Index:
 
     names: dict[int, str] = field(default_factory=dict)
     owners: dict[str, int] = field(default_factory=dict)  # name_key -> product id
+    # Keys that several products hold: names a CSV file kept from before name_key folded
+    # width and composition ("Widget" and a full-width one). Read as they are; each such
+    # key keeps an owner while any of them holds it, so no further product can take it.
+    shared: set[str] = field(default_factory=set)
     levels: dict[int, dict[dt.date, int]] = field(default_factory=dict)
     changes: ChangeLog = field(default_factory=ChangeLog)  # never undone by remove_all
     undo_log: list[UndoEntry] = field(default_factory=list)
@@ -65,8 +69,8 @@ class Index:
         old = self.names[product_id]
         if name_key(old) != name_key(name):
             self._claim_name(product_id, name)
-            del self.owners[name_key(old)]
-        self.owners[name_key(name)] = product_id
+            self._release(old, product_id)
+        self.owners.setdefault(name_key(name), product_id)
         self._undo(("product", product_id, old, None))
         self.names[product_id] = name
         if self._journaled():
@@ -74,17 +78,17 @@ class Index:
 
     def remove_product(self, product_id: int) -> None:
         name = self.names.pop(product_id)
-        del self.owners[name_key(name)]
+        self._release(name, product_id)
         levels = self.levels.pop(product_id)
         self._undo(("product", product_id, name, levels))
         if self._journaled():
             self._redo(Change("drop", product_id))
 
     def remove_all(self) -> None:
-        old = Index(self.names, self.owners, self.levels)
+        old = Index(self.names, self.owners, self.shared, self.levels)
         self._undo(("all", old))
         self.saved_whole = True
-        self.names, self.owners, self.levels = {}, {}, {}
+        self.names, self.owners, self.levels, self.shared = {}, {}, {}, set()
         self._rewrite()
 
     def put_level(self, product_id: int, date: dt.date, level: int) -> bool:
@@ -154,7 +158,18 @@ class Index:
             self.names, self.levels = {}, {}
 
     def rebuild_owners(self) -> None:
-        self.owners = {name_key(name): product_id for product_id, name in self.names.items()}
+        self.owners, self.shared = {}, set()
+        for product_id, name in self.names.items():
+            self.hold_name(product_id, name)
+
+    def hold_name(self, product_id: int, name: str) -> int:
+        """Note that a product read from a file holds this name; the key's owner (another
+        product when the file holds two names under one key)."""
+        key = name_key(name)
+        owner = self.owners.setdefault(key, product_id)
+        if owner != product_id:
+            self.shared.add(key)
+        return owner
 
     def _start_afresh(self) -> None:
         self.rewrite = self.saved_whole = False
@@ -197,23 +212,37 @@ class Index:
             old_index = entry[1]
             assert isinstance(old_index, Index)
             self.names, self.owners = old_index.names, old_index.owners
-            self.levels = old_index.levels
+            self.levels, self.shared = old_index.levels, old_index.shared
 
     def _undo_product(self, entry: UndoEntry) -> None:
         _, product_id, old_name, old_levels = entry
         assert isinstance(product_id, int)
         current = self.names.pop(product_id, None)
         if current is not None:
-            del self.owners[name_key(current)]
+            self._release(current, product_id)
         if old_name is None:  # the product was added: drop it
             self.levels.pop(product_id, None)
             return
         assert isinstance(old_name, str)
         self.names[product_id] = old_name
-        self.owners[name_key(old_name)] = product_id
+        self.hold_name(product_id, old_name)
         if old_levels is not None:  # the product was removed: bring its records back
             assert isinstance(old_levels, dict)
             self.levels[product_id] = old_levels
+
+    def _release(self, name: str, product_id: int) -> None:
+        """The product no longer holds this name: its key is free, unless another holds it."""
+        key = name_key(name)
+        if self.owners.get(key) != product_id:
+            return
+        del self.owners[key]
+        if key in self.shared:  # rare: a scan of the names is cheap enough
+            holders = [pid for pid, held in self.names.items() if name_key(held) == key]
+            holders = [pid for pid in holders if pid != product_id]
+            if holders:
+                self.owners[key] = holders[0]
+            if len(holders) < 2:
+                self.shared.discard(key)
 
     def _claim_name(self, product_id: int, name: str) -> None:
         owner = self.owners.get(name_key(name))

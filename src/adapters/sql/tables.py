@@ -1,12 +1,13 @@
 """The SQL schema as SQLAlchemy Core tables: the model alembic migrates to.
 
-Names are unique in any letter case. The database enforces it, under races too, with a unique
-constraint on `name_key`, which the adapter fills with `domain.model.name_key(name)` (Python's
-`casefold()`). A unique index on SQL `lower(name)` was the alternative, but `lower()` folds only
-ASCII on SQLite and follows the server's locale on PostgreSQL, so "Éclair" and "ÉCLAIR" would be
-two products there and one in the memory and CSV stores. Whoever writes `products` outside
-Stockline must keep `name_key` equal to that function's result; if the function ever changes, a
-migration has to recompute the column.
+Names are unique in any letter case and width. The database enforces it, under races too,
+with a unique constraint on `name_key`, which the adapter fills with
+`domain.model.name_key(name)` (NFKC and `casefold()`; migration 0003 recomputed the column when
+the key was `casefold()` alone). A unique index on SQL `lower(name)` was the alternative, but
+`lower()` folds only ASCII on SQLite and follows the server's locale on PostgreSQL, so "Éclair"
+and "ÉCLAIR" would be two products there and one in the memory and CSV stores. Whoever writes
+`products` outside Stockline must keep `name_key` equal to that function's result; if the
+function ever changes, a migration has to recompute the column.
 """
 
 from __future__ import annotations
@@ -27,12 +28,11 @@ from sqlalchemy import (
 )
 
 from domain.changes import MAX_ACTOR_LENGTH, MAX_NOTE_LENGTH
-from domain.model import MAX_NAME_LENGTH
+from domain.model import MAX_NAME_KEY_LENGTH, MAX_NAME_LENGTH
 
-# casefold() may lengthen a name ("ß" becomes "ss", some Greek letters three characters).
-MAX_NAME_KEY_LENGTH = 3 * MAX_NAME_LENGTH
-
-NAME_KEY_COMMENT = "casefold() of name, written by Stockline: the case-insensitive unique key"
+NAME_KEY_COMMENT = (
+    "NFKC casefold of name, written by Stockline: the unique key of names in any case or width"
+)
 
 # Explicit constraint names, so that later migrations (and SQLite's batch mode) can refer to them.
 metadata = MetaData(
