@@ -18,6 +18,7 @@ from litestar.types import ControllerRouterHandler
 
 from adapters.storage import Storage, storage_from_url
 from api.authors import author
+from api.body_deadline import body_deadline
 from api.controllers.changes import ChangesController
 from api.controllers.health import health
 from api.controllers.inventory import InventoryController
@@ -114,5 +115,7 @@ def create_app(settings: Settings, storage: Storage | None = None) -> Litestar:
     # Litestar runs an app's middleware after routing, on matched routes only. A foreign Host
     # must be refused on every path and before anything answers (the CORS preflight too), so
     # the check wraps the whole handler; the log wraps it in turn, so refusals are logged.
-    app.asgi_handler = request_log(same_site_only(app.asgi_handler, SitePolicy.of(settings)))
+    # The body's deadline inside both, so that a stalled upload's 408 is logged like any answer.
+    bounded = body_deadline(app.asgi_handler, settings.body_timeout)
+    app.asgi_handler = request_log(same_site_only(bounded, SitePolicy.of(settings)))
     return app

@@ -24,6 +24,10 @@ def test_every_variable_is_read() -> None:
             "STOCKLINE_LOG_LEVEL": "DEBUG",
             "STOCKLINE_API_TOKEN": "t0ken",
             "STOCKLINE_ALLOWED_HOSTS": "inventory.lan",
+            "STOCKLINE_HEADER_TIMEOUT": "2.5",
+            "STOCKLINE_BODY_TIMEOUT": "60",
+            "STOCKLINE_STATEMENT_TIMEOUT": "0",
+            "STOCKLINE_SHUTDOWN_GRACE": " 45 ",
         }
     )
     assert settings == Settings(
@@ -36,6 +40,10 @@ def test_every_variable_is_read() -> None:
         "debug",
         "t0ken",
         ("inventory.lan",),
+        header_timeout=2.5,
+        body_timeout=60,
+        statement_timeout=0,
+        shutdown_grace=45,
     )
 
 
@@ -57,6 +65,12 @@ def test_every_variable_is_read() -> None:
         ("LOG_LEVEL", "verbose"),
         ("API_TOKEN", " \t "),
         ("API_TOKEN", ""),
+        ("HEADER_TIMEOUT", "10s"),
+        ("HEADER_TIMEOUT", "0"),
+        ("BODY_TIMEOUT", "-1"),
+        ("BODY_TIMEOUT", "nan"),
+        ("STATEMENT_TIMEOUT", "inf"),
+        ("SHUTDOWN_GRACE", "3601"),
     ],
 )
 def test_an_unusable_value_names_its_variable(name: str, value: str) -> None:
@@ -92,3 +106,9 @@ def test_cors_origins_are_written_as_browsers_send_them() -> None:
         "http://[::1]:5173",
         "*",
     )
+
+
+def test_timeouts_default_to_documented_bounds() -> None:
+    settings = settings_from_env({})
+    assert (settings.header_timeout, settings.body_timeout) == (10, 30)
+    assert (settings.statement_timeout, settings.shutdown_grace) == (30, 30)
