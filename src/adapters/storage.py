@@ -60,8 +60,11 @@ def check_storage_url(url: str) -> str:
     )
 
 
-def storage_from_url(url: str) -> Storage:
-    """The adapter a URL names: csv://, memory://, sqlite+aiosqlite://, postgresql+asyncpg://."""
+def storage_from_url(url: str, statement_timeout: float = 0) -> Storage:
+    """The adapter a URL names: csv://, memory://, sqlite+aiosqlite://, postgresql+asyncpg://.
+
+    `statement_timeout`: the seconds one SQL statement may run on PostgreSQL (0: no bound).
+    """
     scheme = check_storage_url(url)
     if scheme == "memory":
         from adapters.memory.unit_of_work import MemoryStorage
@@ -73,4 +76,4 @@ def storage_from_url(url: str) -> Storage:
         return CsvStorage(path_of(url))
     from adapters.sql.storage import SqlStorage
 
-    return SqlStorage(url)
+    return SqlStorage(url, statement_timeout)

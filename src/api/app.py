@@ -33,6 +33,7 @@ from api.query_check import refuse_unknown_query_parameters
 from api.request_log import request_log
 from api.security import UI_HEADERS, body_type_guard, token_guard
 from api.settings import Settings
+from api.storage_probe import StorageProbe
 from api.strict_integers import refuse_loose_integers
 from domain.ports import UnitOfWork
 
@@ -49,7 +50,7 @@ async def with_ui_headers(response: Response[Any]) -> Response[Any]:
 
 def create_app(settings: Settings, storage: Storage | None = None) -> Litestar:
     """A new app over the storage the settings name (or the one given, already built)."""
-    store = storage or storage_from_url(settings.storage)
+    store = storage or storage_from_url(settings.storage, settings.statement_timeout)
 
     @asynccontextmanager
     async def lifespan(_: Litestar) -> AsyncIterator[None]:
@@ -64,6 +65,8 @@ def create_app(settings: Settings, storage: Storage | None = None) -> Litestar:
 
     def storage_kind() -> str:
         return store.kind
+
+    probe = StorageProbe(unit_of_work)
 
     handlers: list[ControllerRouterHandler] = [
         ProductController,
@@ -89,6 +92,7 @@ def create_app(settings: Settings, storage: Storage | None = None) -> Litestar:
         dependencies={
             "uow": Provide(unit_of_work, sync_to_thread=False),
             "storage_kind": Provide(storage_kind, sync_to_thread=False),
+            "storage_probe": Provide(lambda: probe, sync_to_thread=False),
             "author": Provide(author, sync_to_thread=False),
         },
         lifespan=[lifespan],

@@ -44,17 +44,18 @@ def _settings() -> Settings:
 def _storage_of(settings: Settings) -> Storage:
     """The settings' storage; a URL no adapter can use stops the command with one line."""
     try:
-        return storage_from_url(settings.storage)
+        return storage_from_url(settings.storage, settings.statement_timeout)
     except DomainError as error:
         raise click.ClickException(f"STOCKLINE_STORAGE: {error}") from None
 
 
 def _with_storage(action: Callable[[Storage], Awaitable[T]]) -> T:
     """Open the configured storage, run `action` on it, close it; errors become messages."""
-    url = _settings().storage
+    settings = _settings()
+    url = settings.storage
 
     async def run() -> T:
-        storage = storage_from_url(url)
+        storage = storage_from_url(url, settings.statement_timeout)
         await storage.open()
         try:
             return await action(storage)

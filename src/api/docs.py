@@ -38,6 +38,7 @@ _PROBLEMS = {
     413: "The body is larger than the configured limit",
     415: "The body is not sent as the type the operation takes: application/json, or text/csv",
     422: "The file has bad lines; `errors` lists each with its number",
+    503: "The storage cannot answer now: `detail` says why (locked, overloaded, unreachable)",
 }
 
 
