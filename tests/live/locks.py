@@ -24,7 +24,7 @@ def store_locked(url: str) -> Iterator[None]:
         with _sqlite_locked(url):
             yield
     else:
-        with _postgres_locked(url):
+        with table_locked(url, TABLES):
             yield
 
 
@@ -45,8 +45,9 @@ def _sqlite_locked(url: str) -> Iterator[None]:
 
 
 @contextmanager
-def _postgres_locked(url: str) -> Iterator[None]:
-    """LOCK TABLE ... IN ACCESS EXCLUSIVE MODE in a transaction, on a thread of its own."""
+def table_locked(url: str, tables: str) -> Iterator[None]:
+    """PostgreSQL: LOCK TABLE `tables` IN ACCESS EXCLUSIVE MODE in a transaction of a thread
+    of its own, for the block."""
     dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
     granted, release = threading.Event(), threading.Event()
     failure: list[BaseException] = []
@@ -55,7 +56,7 @@ def _postgres_locked(url: str) -> Iterator[None]:
         connection = await asyncpg.connect(dsn)
         try:
             async with connection.transaction():
-                await connection.execute(f"LOCK TABLE {TABLES} IN ACCESS EXCLUSIVE MODE")
+                await connection.execute(f"LOCK TABLE {tables} IN ACCESS EXCLUSIVE MODE")
                 granted.set()
                 await asyncio.to_thread(release.wait)
         finally:
@@ -78,3 +79,21 @@ def _postgres_locked(url: str) -> Iterator[None]:
     finally:
         release.set()
         holder.join(10)
+
+
+def stockline_waits_for_a_lock(url: str) -> bool:
+    """PostgreSQL: some statement of a Stockline server is waiting for a lock right now."""
+    dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+    async def ask() -> bool:
+        connection = await asyncpg.connect(dsn)
+        try:
+            waiting = await connection.fetchval(
+                "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'stockline' "
+                "AND wait_event_type = 'Lock' AND datname = current_database()"
+            )
+        finally:
+            await connection.close()
+        return bool(waiting)
+
+    return asyncio.run(ask())
