@@ -15,7 +15,7 @@ from collections.abc import Callable
 from domain.errors import DomainError
 from domain.ports import UnitOfWork
 
-WAIT_S = 0.8  # a health check answers within a second, with time left for the HTTP round trip
+WAIT_S = 0.5  # a health check answers within a second, with room for a busy machine
 logger = logging.getLogger("stockline")
 
 
