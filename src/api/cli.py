@@ -116,7 +116,7 @@ def serve(host: str | None, port: int | None, server: str) -> None:
         os.environ["STOCKLINE_HOST"] = host
     settings = _settings()
     host, port = settings.host, port or settings.port
-    bounds = ServerBounds(settings.header_timeout, settings.shutdown_grace)
+    bounds = ServerBounds(settings.header_timeout, settings.shutdown_grace, settings.body_timeout)
     if server == "uvicorn":
         run_uvicorn(app_from_environment(), host, port, settings.log_level, bounds)
     else:
@@ -144,9 +144,10 @@ class ServerBounds:
 
     header_timeout: float  # seconds for a request head to arrive
     shutdown_grace: int  # seconds in-flight requests get after SIGTERM
+    body_timeout: float  # seconds the leftover body of an answered request may take (uvicorn)
 
 
-DEFAULT_BOUNDS = ServerBounds(header_timeout=10.0, shutdown_grace=30)  # as Settings' defaults
+DEFAULT_BOUNDS = ServerBounds(header_timeout=10.0, shutdown_grace=30, body_timeout=30.0)
 
 
 def run_uvicorn(
@@ -157,17 +158,18 @@ def run_uvicorn(
     Request heads up to 1 MiB reach the app, which answers a problem document for a URL it
     refuses; both HTTP parsers would otherwise answer a long one (over 16 KiB for h11, 64 KiB
     for httptools) themselves, with a plain-text 400 the API does not document. A head must
-    arrive within `bounds.header_timeout` (uvicorn has no such bound of its own).
+    arrive within `bounds.header_timeout` (uvicorn has no such bound of its own; see
+    api.slow_clients).
     """
     import uvicorn
 
-    from api.slow_heads import head_timeout
+    from api.slow_clients import bounded_protocol
 
     uvicorn.run(
         app,
         host=host,
         port=port,
-        http=head_timeout(bounds.header_timeout),
+        http=bounded_protocol(bounds.header_timeout, bounds.body_timeout),
         h11_max_incomplete_event_size=MAX_REQUEST_HEAD,
         log_level=log_level,
         # At its end, uvicorn cancels the requests still running; their transactions roll back.

@@ -93,10 +93,15 @@ def test_serve_gives_either_server_the_configured_bounds(
     monkeypatch.setenv("STOCKLINE_STORAGE", "memory://")
     monkeypatch.setenv("STOCKLINE_HEADER_TIMEOUT", "2.5")
     monkeypatch.setenv("STOCKLINE_SHUTDOWN_GRACE", "45")
+    monkeypatch.setenv("STOCKLINE_BODY_TIMEOUT", "7")
     for server in ("uvicorn", "granian"):
         assert run.invoke(main, ["serve", "--server", server]).exit_code == 0
-    assert given == [ServerBounds(2.5, 45)] * 2
-    assert ServerBounds(Settings().header_timeout, Settings().shutdown_grace) == DEFAULT_BOUNDS
+    assert given == [ServerBounds(2.5, 45, 7)] * 2
+    defaults = Settings()
+    assert (
+        ServerBounds(defaults.header_timeout, defaults.shutdown_grace, defaults.body_timeout)
+        == DEFAULT_BOUNDS
+    )
 
 
 def test_db_upgrade_has_nothing_to_do_for_csv(run: CliRunner) -> None:

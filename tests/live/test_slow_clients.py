@@ -171,3 +171,37 @@ def test_a_slow_upload_that_keeps_moving_is_imported(server: str) -> None:
     )
     assert response.status_code == 200, response.text
     assert response.json()["products_created"] == 5
+
+
+@pytest.mark.slow
+def test_the_leftover_body_of_an_answered_request_gets_the_body_bound(server: str) -> None:
+    """Answered before its body was read (a 405 here), a client trickling that body on is
+    closed after the body bound, not read for as long as it trickles."""
+    head = (
+        b"POST /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        b"Content-Length: 100000\r\n\r\n"
+    )
+
+    async def run() -> tuple[float, bytes]:
+        reader, writer = await asyncio.open_connection("127.0.0.1", _port(server))
+        writer.write(head)
+        answer = await reader.readuntil(b"}")
+        started = time.monotonic()
+        try:
+            async with asyncio.timeout(GIVE_UP_S):
+                while True:
+                    writer.write(b" ")
+                    try:
+                        if await asyncio.wait_for(reader.read(4096), 0.2) == b"":
+                            break  # closed by the server
+                    except TimeoutError:
+                        continue
+        except (TimeoutError, ConnectionError):
+            pass
+        finally:
+            writer.close()
+        return time.monotonic() - started, answer
+
+    lived, answer = asyncio.run(run())
+    assert answer.startswith(b"HTTP/1.1 405 ")
+    assert BODY_S - 0.2 < lived < BODY_S + 1.5
