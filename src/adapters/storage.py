@@ -30,6 +30,12 @@ class Storage(Protocol):
     def unit_of_work(self) -> UnitOfWork:
         """A new transaction over this store."""
 
+    @abstractmethod
+    async def write_blocker(self) -> str | None:
+        """Why a write would have to wait now for a lock held outside this process, or None.
+        At once, never waiting (health asks it); where a held lock would stop reads too, a
+        read shows it and this may answer None."""
+
 
 class UnknownStorage(StorageUnavailable):
     """The URL names no storage we have."""

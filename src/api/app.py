@@ -66,7 +66,7 @@ def create_app(settings: Settings, storage: Storage | None = None) -> Litestar:
     def storage_kind() -> str:
         return store.kind
 
-    probe = StorageProbe(unit_of_work)
+    probe = StorageProbe(unit_of_work, store.write_blocker)
 
     handlers: list[ControllerRouterHandler] = [
         ProductController,

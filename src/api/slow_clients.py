@@ -59,9 +59,9 @@ class SlowClientProtocol(H11Protocol):
     def data_received(self, data: bytes) -> None:
         super().data_received(data)
         if self.conn.their_state is not h11.SEND_BODY:
-            self._leftover_timer = _cancelled(self._leftover_timer)
+            self._stop_leftover_timer()
         if self.conn.their_state is not h11.IDLE:
-            self._head_timer = _cancelled(self._head_timer)  # complete (or refused: closing)
+            self._stop_head_timer()  # the head is complete (or refused, and closing)
         elif self._head_timer is None and self.conn.trailing_data[0]:
             # the first bytes of a request on a kept-alive connection
             self._head_timer = self.loop.call_later(self.head_timeout, self._head_timed_out)
@@ -72,9 +72,19 @@ class SlowClientProtocol(H11Protocol):
             self._leftover_timer = self.loop.call_later(self.leftover_timeout, self._close)
 
     def connection_lost(self, exc: Exception | None) -> None:
-        self._head_timer = _cancelled(self._head_timer)
-        self._leftover_timer = _cancelled(self._leftover_timer)
+        self._stop_head_timer()
+        self._stop_leftover_timer()
         super().connection_lost(exc)
+
+    def _stop_head_timer(self) -> None:
+        if self._head_timer is not None:
+            self._head_timer.cancel()
+            self._head_timer = None
+
+    def _stop_leftover_timer(self) -> None:
+        if self._leftover_timer is not None:
+            self._leftover_timer.cancel()
+            self._leftover_timer = None
 
     def _head_timed_out(self) -> None:
         self._head_timer = None
@@ -89,11 +99,6 @@ class SlowClientProtocol(H11Protocol):
         self._leftover_timer = None
         if not self.transport.is_closing():
             self.transport.close()
-
-
-def _cancelled(timer: asyncio.TimerHandle | None) -> None:
-    if timer is not None:
-        timer.cancel()
 
 
 def bounded_protocol(head_s: float, leftover_s: float) -> type[SlowClientProtocol]:

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 
 from domain.errors import DomainError
 from domain.ports import UnitOfWork
@@ -19,38 +20,58 @@ WAIT_S = 0.5  # a health check answers within a second, with room for a busy mac
 logger = logging.getLogger("stockline")
 
 
+@dataclass(frozen=True, slots=True)
+class Condition:
+    """What a look found: nothing wrong (`problem` None), or what, and whether reads still
+    answer (a store that only makes writes wait still serves)."""
+
+    problem: str | None = None
+    reads_answer: bool = True
+
+
+async def _no_blocker() -> str | None:
+    return None
+
+
 class StorageProbe:
-    """Looks at the store, one look at a time."""
+    """Looks at the store, one look at a time: a read, then whether writes would wait."""
 
-    def __init__(self, unit_of_work: Callable[[], UnitOfWork], wait_s: float = WAIT_S) -> None:
+    def __init__(
+        self,
+        unit_of_work: Callable[[], UnitOfWork],
+        write_blocker: Callable[[], Awaitable[str | None]] = _no_blocker,
+        wait_s: float = WAIT_S,
+    ) -> None:
         self._unit_of_work = unit_of_work
+        self._write_blocker = write_blocker
         self._wait_s = wait_s
-        self._look: asyncio.Task[None] | None = None
+        self._look: asyncio.Task[str | None] | None = None
 
-    async def problem(self) -> str | None:
-        """None when the store answered within the bound; otherwise why it did not."""
+    async def condition(self) -> Condition:
+        """What the store is like now, found within the bound."""
         look = self._look
         if look is None or look.done():
-            look = self._look = asyncio.create_task(self._read_something())
+            look = self._look = asyncio.create_task(self._look_at_store())
             look.add_done_callback(_retrieve)
         try:
             # shield: a caller that stops waiting leaves the look running for the next one.
-            await asyncio.wait_for(asyncio.shield(look), self._wait_s)
+            blocker = await asyncio.wait_for(asyncio.shield(look), self._wait_s)
         except TimeoutError:
-            return f"the storage did not answer within {self._wait_s:g} s"
+            return Condition(f"the storage did not answer within {self._wait_s:g} s", False)
         except DomainError as error:
-            return str(error)
+            return Condition(str(error), False)
         except Exception:
             logger.exception("the health check's look at the storage failed")
-            return "the storage check failed unexpectedly (the error is logged)"
-        return None
+            return Condition("the storage check failed unexpectedly (the error is logged)", False)
+        return Condition(blocker)
 
-    async def _read_something(self) -> None:
+    async def _look_at_store(self) -> str | None:
         async with self._unit_of_work() as uow:
             await uow.products.next_id()
+        return await self._write_blocker()
 
 
-def _retrieve(look: asyncio.Task[None]) -> None:
+def _retrieve(look: asyncio.Task[str | None]) -> None:
     """Collect the outcome of a look nobody waited for to the end (else asyncio warns)."""
     if not look.cancelled():
         look.exception()

@@ -57,22 +57,28 @@ def test_health_answers_degraded_within_a_second_while_postgresql_tables_are_loc
 
 
 @pytest.mark.slow
-def test_health_answers_within_a_second_while_sqlite_is_locked_and_writes_are_refused(
-    tmp_path: Path,
-) -> None:
+def test_health_answers_degraded_within_a_second_while_sqlite_is_locked(tmp_path: Path) -> None:
     with empty_store("sqlite", tmp_path) as url, serving(url, tmp_path) as base:
         with store_locked(url):
             answers = _health_checks(base)
+            ready = httpx.get(f"{base}/api/health?ready=true", timeout=10)
             started = time.monotonic()
             write = httpx.post(f"{base}/api/products", json={"product_name": "Lamp"}, timeout=30)
             waited = time.monotonic() - started
+        after = httpx.get(f"{base}/api/health", timeout=10)
         assert httpx.post(f"{base}/api/products", json={"product_name": "Lamp"}).status_code == 201
     assert max(lived for lived, _ in answers) < 1.0
-    # In WAL mode the reads behind health pass a writer's lock: the store still answers them.
-    assert all(answer.json() == {"status": "ok", "storage": "sqlite"} for _, answer in answers)
+    for _, answer in answers:
+        assert answer.status_code == 200
+        assert answer.json()["status"] == "degraded"
+        assert "another connection holds the database's write lock" in answer.json()["detail"]
+    # In WAL mode reads pass the lock: the server still serves them, so it stays ready.
+    assert ready.status_code == 200
+    assert ready.json()["status"] == "degraded"
     assert write.status_code == 503, write.text
     assert "busy" in write.json()["detail"]
     assert waited < 7
+    assert after.json() == {"status": "ok", "storage": "sqlite"}
 
 
 @pytest.fixture

@@ -84,6 +84,11 @@ class CsvStorage:
             os.close(self._lock_fd)
             self._lock_fd = None
 
+    async def write_blocker(self) -> str | None:
+        """None: a read takes the same lock as a write, so another process holding it stops
+        reads too, which shows."""
+        return None
+
     def unit_of_work(self) -> CsvUnitOfWork:
         return CsvUnitOfWork(self)
 

@@ -22,6 +22,7 @@ from adapters.sql.urls import (
     shown,
     sqlite_file,
 )
+from adapters.sql.write_probe import SqliteWriteProbe
 from domain.errors import StorageUnavailable
 
 # temp_store: the staging table a bulk history append goes through (10,000 rows at most)
@@ -61,6 +62,7 @@ class SqlStorage:
         self._engine: AsyncEngine | None = None
         self._reader: sqlite3.Connection | None = None
         self._readers: Any = None  # PostgreSQL: asyncpg's pool for the small reads
+        self._write_probe: SqliteWriteProbe | None = None
         # SQLite: this process's writers take turns (see Transaction); PostgreSQL locks rows.
         self._write_lock = asyncio.Lock() if self.kind == "sqlite" else None
 
@@ -78,17 +80,31 @@ class SqlStorage:
             raise
         self._engine = engine
         self._reader = self._open_reader()
+        path = sqlite_file(self.url)
+        self._write_probe = SqliteWriteProbe(path) if path is not None else None
 
     async def close(self) -> None:
         engine, self._engine = self._engine, None
         reader, self._reader = self._reader, None
         if reader is not None:
             reader.close()
+        probe, self._write_probe = self._write_probe, None
+        if probe is not None:
+            probe.close()
         readers, self._readers = self._readers, None
         if readers is not None:
             await readers.close()
         if engine is not None:
             await engine.dispose()
+
+    async def write_blocker(self) -> str | None:
+        """SQLite: another connection holds the write lock (none of this process's writers,
+        which hold or queue for the process's own lock first). PostgreSQL: None; a table lock
+        that stops writers there stops the health read too, and the writers' advisory locks
+        held by another server's import are the usual course of things."""
+        if self._write_probe is None or (self._write_lock and self._write_lock.locked()):
+            return None
+        return self._write_probe.blocker()
 
     def unit_of_work(self) -> SqlUnitOfWork:
         if self._engine is None:

@@ -19,8 +19,9 @@ from domain.errors import StorageUnavailable
     summary="Liveness, readiness and the storage in use",
     description=(
         "Answers within a second. 200 while the process serves: `status` is `ok`, or "
-        "`degraded` with `detail` when the storage did not answer in time or failed. With "
-        "`ready=true` a degraded storage is a 503 instead, for load balancers."
+        "`degraded` with `detail` when the storage did not answer a read in time, failed, or "
+        "(SQLite) makes writes wait for another connection's lock. With `ready=true` a "
+        "storage that does not answer reads is a 503 instead, for load balancers."
     ),
     tags=["health"],
     responses=problems(503),
@@ -32,9 +33,9 @@ async def health(
         bool, QueryParameter(description="Answer 503 when the storage is degraded")
     ] = False,
 ) -> Health:
-    problem = await storage_probe.problem()
-    if problem is None:
+    found = await storage_probe.condition()
+    if found.problem is None:
         return Health("ok", storage_kind)
-    if ready:
-        raise StorageUnavailable(problem)
-    return Health("degraded", storage_kind, problem)
+    if ready and not found.reads_answer:  # a store that only makes writes wait still serves
+        raise StorageUnavailable(found.problem)
+    return Health("degraded", storage_kind, found.problem)
