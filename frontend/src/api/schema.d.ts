@@ -50,7 +50,7 @@ export interface paths {
         };
         /**
          * Liveness, readiness and the storage in use
-         * @description Answers within a second. 200 while the process serves: `status` is `ok`, or `degraded` with `detail` when the storage did not answer in time or failed. With `ready=true` a degraded storage is a 503 instead, for load balancers.
+         * @description Answers within a second. 200 while the process serves: `status` is `ok`, or `degraded` with `detail` when the storage did not answer a read in time, failed, or (SQLite) makes writes wait for another connection's lock. With `ready=true` a storage that does not answer reads is a 503 instead, for load balancers.
          */
         get: operations["ApiHealthHealth"];
         put?: never;
