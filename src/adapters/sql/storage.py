@@ -184,8 +184,8 @@ class SqlStorage:
 def _postgres_connect(statement_timeout: float) -> dict[str, Any]:
     """asyncpg's connect arguments: the bounds are the session's, on every connection.
 
-    A bound per statement, not per transaction: an import of a million rows is some 250
-    statements of at most 10,000 rows each, none near a bound meant to stop a stuck read.
+    A bound per statement, not per transaction: an import writes in statements of at most
+    10,000 rows, each far below a bound meant to stop a stuck read (bench/results/timeouts.md).
     """
     settings = {"application_name": "stockline", "lock_timeout": str(LOCK_TIMEOUT_MS)}
     if statement_timeout > 0:

@@ -64,8 +64,8 @@ def unavailable(error: BaseException) -> StorageUnavailable:
     state = _sqlstate(error)
     if state == QUERY_CANCELED and "statement timeout" in reason(error):
         return StorageUnavailable(
-            "the database cancelled a statement that ran longer than its statement timeout "
-            "(STOCKLINE_STATEMENT_TIMEOUT): it is overloaded, or a table is locked"
+            "the database cancelled a statement that ran longer than its statement timeout: "
+            "it is overloaded, or a table is locked"
         )
     if state == LOCK_NOT_AVAILABLE:
         return StorageUnavailable(
