@@ -30,6 +30,12 @@ class Storage(Protocol):
     def unit_of_work(self) -> UnitOfWork:
         """A new transaction over this store."""
 
+    @abstractmethod
+    async def write_blocker(self) -> str | None:
+        """Why a write would have to wait now for a lock held outside this process, or None.
+        At once, never waiting (health asks it); where a held lock would stop reads too, a
+        read shows it and this may answer None."""
+
 
 class UnknownStorage(StorageUnavailable):
     """The URL names no storage we have."""
@@ -60,8 +66,11 @@ def check_storage_url(url: str) -> str:
     )
 
 
-def storage_from_url(url: str) -> Storage:
-    """The adapter a URL names: csv://, memory://, sqlite+aiosqlite://, postgresql+asyncpg://."""
+def storage_from_url(url: str, statement_timeout: float = 0) -> Storage:
+    """The adapter a URL names: csv://, memory://, sqlite+aiosqlite://, postgresql+asyncpg://.
+
+    `statement_timeout`: the seconds one SQL statement may run on PostgreSQL (0: no bound).
+    """
     scheme = check_storage_url(url)
     if scheme == "memory":
         from adapters.memory.unit_of_work import MemoryStorage
@@ -73,4 +82,4 @@ def storage_from_url(url: str) -> Storage:
         return CsvStorage(path_of(url))
     from adapters.sql.storage import SqlStorage
 
-    return SqlStorage(url)
+    return SqlStorage(url, statement_timeout)

@@ -18,6 +18,7 @@ from litestar.types import ControllerRouterHandler
 
 from adapters.storage import Storage, storage_from_url
 from api.authors import author
+from api.body_deadline import body_deadline
 from api.controllers.changes import ChangesController
 from api.controllers.health import health
 from api.controllers.inventory import InventoryController
@@ -33,6 +34,7 @@ from api.query_check import refuse_unknown_query_parameters
 from api.request_log import request_log
 from api.security import UI_HEADERS, body_type_guard, frame_guard, token_guard
 from api.settings import Settings
+from api.storage_probe import StorageProbe
 from api.strict_integers import refuse_loose_integers
 from domain.ports import UnitOfWork
 
@@ -49,7 +51,7 @@ async def with_ui_headers(response: Response[Any]) -> Response[Any]:
 
 def create_app(settings: Settings, storage: Storage | None = None) -> Litestar:
     """A new app over the storage the settings name (or the one given, already built)."""
-    store = storage or storage_from_url(settings.storage)
+    store = storage or storage_from_url(settings.storage, settings.statement_timeout)
 
     import_workers = ImportWorkers(settings.max_imports)
 
@@ -67,6 +69,8 @@ def create_app(settings: Settings, storage: Storage | None = None) -> Litestar:
 
     def storage_kind() -> str:
         return store.kind
+
+    probe = StorageProbe(unit_of_work, store.write_blocker)
 
     handlers: list[ControllerRouterHandler] = [
         ProductController,
@@ -92,6 +96,7 @@ def create_app(settings: Settings, storage: Storage | None = None) -> Litestar:
         dependencies={
             "uow": Provide(unit_of_work, sync_to_thread=False),
             "storage_kind": Provide(storage_kind, sync_to_thread=False),
+            "storage_probe": Provide(lambda: probe, sync_to_thread=False),
             "author": Provide(author, sync_to_thread=False),
             "import_workers": Provide(lambda: import_workers, sync_to_thread=False),
         },
@@ -118,9 +123,9 @@ def create_app(settings: Settings, storage: Storage | None = None) -> Litestar:
     )
     # Litestar runs an app's middleware after routing, on matched routes only. A foreign Host
     # must be refused on every path and before anything answers (the CORS preflight too), so
-    # the check wraps the whole handler; the log wraps it in turn, so refusals are logged. The
-    # frame guard is outermost, so that every answer, refusals too, carries its headers.
-    app.asgi_handler = frame_guard(
-        request_log(same_site_only(app.asgi_handler, SitePolicy.of(settings)))
-    )
+    # the check wraps the whole handler; the log wraps it in turn, so refusals are logged.
+    # The body's deadline inside both, so that a stalled upload's 408 is logged like any answer.
+    # The frame guard is outermost, so that every answer, refusals too, carries its headers.
+    bounded = body_deadline(app.asgi_handler, settings.body_timeout)
+    app.asgi_handler = frame_guard(request_log(same_site_only(bounded, SitePolicy.of(settings))))
     return app

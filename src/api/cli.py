@@ -10,6 +10,7 @@ import json
 import os
 import sys
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -43,17 +44,18 @@ def _settings() -> Settings:
 def _storage_of(settings: Settings) -> Storage:
     """The settings' storage; a URL no adapter can use stops the command with one line."""
     try:
-        return storage_from_url(settings.storage)
+        return storage_from_url(settings.storage, settings.statement_timeout)
     except DomainError as error:
         raise click.ClickException(f"STOCKLINE_STORAGE: {error}") from None
 
 
 def _with_storage(action: Callable[[Storage], Awaitable[T]]) -> T:
     """Open the configured storage, run `action` on it, close it; errors become messages."""
-    url = _settings().storage
+    settings = _settings()
+    url = settings.storage
 
     async def run() -> T:
-        storage = storage_from_url(url)
+        storage = storage_from_url(url, settings.statement_timeout)
         await storage.open()
         try:
             return await action(storage)
@@ -114,13 +116,14 @@ def serve(host: str | None, port: int | None, server: str) -> None:
         os.environ["STOCKLINE_HOST"] = host
     settings = _settings()
     host, port = settings.host, port or settings.port
+    bounds = ServerBounds(settings.header_timeout, settings.shutdown_grace, settings.body_timeout)
     if server == "uvicorn":
-        run_uvicorn(app_from_environment(), host, port, settings.log_level)
+        run_uvicorn(app_from_environment(), host, port, settings.log_level, bounds)
     else:
         import api.app  # noqa: F401 - imported once here, inherited by the forked worker
 
         _storage_of(settings)  # a storage no adapter can use stops us before a worker starts
-        run_granian("api.cli:app_from_environment", host, port, settings.log_level)
+        run_granian("api.cli:app_from_environment", host, port, settings.log_level, bounds)
 
 
 def app_from_environment() -> Litestar:
@@ -135,30 +138,55 @@ def app_from_environment() -> Litestar:
     return app
 
 
-def run_uvicorn(app: Any, host: str, port: int, log_level: str) -> None:
+@dataclass(frozen=True, slots=True)
+class ServerBounds:
+    """What the server itself bounds (the app bounds request bodies; see api.body_deadline)."""
+
+    header_timeout: float  # seconds for a request head to arrive
+    shutdown_grace: int  # seconds in-flight requests get after SIGTERM
+    body_timeout: float  # seconds the leftover body of an answered request may take (uvicorn)
+
+
+DEFAULT_BOUNDS = ServerBounds(header_timeout=10.0, shutdown_grace=30, body_timeout=30.0)
+
+
+def run_uvicorn(
+    app: Any, host: str, port: int, log_level: str, bounds: ServerBounds = DEFAULT_BOUNDS
+) -> None:
     """Serve an ASGI app with uvicorn on uvloop, HTTP parsed by h11.
 
     Request heads up to 1 MiB reach the app, which answers a problem document for a URL it
     refuses; both HTTP parsers would otherwise answer a long one (over 16 KiB for h11, 64 KiB
-    for httptools) themselves, with a plain-text 400 the API does not document.
+    for httptools) themselves, with a plain-text 400 the API does not document. A head must
+    arrive within `bounds.header_timeout` (uvicorn has no such bound of its own; see
+    api.slow_clients).
     """
     import uvicorn
+
+    from api.slow_clients import bounded_protocol
 
     uvicorn.run(
         app,
         host=host,
         port=port,
-        http="h11",
+        http=bounded_protocol(bounds.header_timeout, bounds.body_timeout),
         h11_max_incomplete_event_size=MAX_REQUEST_HEAD,
         log_level=log_level,
-        timeout_graceful_shutdown=10,
+        # At its end, uvicorn cancels the requests still running; their transactions roll back.
+        timeout_graceful_shutdown=bounds.shutdown_grace,
         access_log=False,  # the app logs each request itself, with its duration
     )
 
 
-def run_granian(factory: str, host: str, port: int, log_level: str) -> None:
-    """Serve the app `factory` ("module:function") returns with granian: one worker, uvloop."""
+def run_granian(
+    factory: str, host: str, port: int, log_level: str, bounds: ServerBounds = DEFAULT_BOUNDS
+) -> None:
+    """Serve the app `factory` ("module:function") returns with granian: one worker, uvloop.
+
+    granian bounds request heads itself (hyper's header_read_timeout, in milliseconds).
+    """
     from granian.constants import Interfaces, Loops
+    from granian.http import HTTP1Settings
     from granian.log import LogLevels
     from granian.server import Server
 
@@ -171,7 +199,11 @@ def run_granian(factory: str, host: str, port: int, log_level: str) -> None:
         loop=Loops.uvloop,
         factory=True,
         log_level=LogLevels(log_level),
-        workers_kill_timeout=10,
+        http1_settings=HTTP1Settings(
+            header_read_timeout=max(1, round(bounds.header_timeout * 1000))
+        ),
+        # granian reads 0 as "wait for ever"; uvicorn reads 0 as "cancel at once".
+        workers_kill_timeout=max(1, bounds.shutdown_grace),
     ).serve()
 
 

@@ -45,6 +45,7 @@ _PROBLEMS = {
     415: "The body is not sent as the type the operation takes: application/json, or text/csv",
     422: "The file has bad lines; `errors` lists the first 1000 with their numbers",
     429: "As many imports as STOCKLINE_MAX_IMPORTS are under way: retry after `Retry-After`",
+    503: "The storage cannot answer now: `detail` says why (locked, overloaded, unreachable)",
 }
 
 

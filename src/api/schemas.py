@@ -151,9 +151,10 @@ class ImportUndoneOut(msgspec.Struct):
         return cls(undone.import_id, undone.records_restored, undone.last_change_id)
 
 
-class Health(msgspec.Struct):
-    status: str
+class Health(msgspec.Struct, omit_defaults=True):
+    status: str  # "ok", or "degraded" when the storage did not answer in time
     storage: str
+    detail: str | None = None  # why it is degraded
 
 
 class LineProblem(msgspec.Struct):

@@ -31,6 +31,16 @@ class Settings:
     # request arrives at; ("*",): any (which gives up the defence against DNS rebinding).
     allowed_hosts: tuple[str, ...] | None = None
     max_imports: int = 1  # imports checked or written at once by one server process
+    # Seconds. A request head not complete this long after the connection opened (or after the
+    # first byte of the next request on a kept-alive one) closes the connection: slowloris.
+    header_timeout: float = 10.0
+    # The longest wait for the next piece of a request body (an upload that stalls): 408.
+    body_timeout: float = 30.0
+    # PostgreSQL: the longest one statement may run, lock waits included (0: no limit). One
+    # statement, not a transaction: an import writes in statements of 10,000 rows.
+    statement_timeout: float = 30.0
+    # After SIGTERM, how long requests in flight may take to finish before they are cancelled.
+    shutdown_grace: int = 30  # whole seconds, as both servers count them
 
 
 def _integer(environ: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
@@ -43,6 +53,24 @@ def _integer(environ: Mapping[str, str], name: str, default: int, low: int, high
         raise SettingError(f"{PREFIX}{name}={raw!r} is not a whole number") from None
     if not low <= value <= high:
         raise SettingError(f"{PREFIX}{name}={value} must be between {low} and {high}")
+    return value
+
+
+def _seconds(
+    environ: Mapping[str, str], name: str, default: float, low: float, high: float
+) -> float:
+    """A duration in seconds; decimals allowed (`0.5`), so tests can use short bounds."""
+    raw = environ.get(PREFIX + name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingError(f"{PREFIX}{name}={raw!r} is not a number of seconds") from None
+    if not low <= value <= high:  # NaN fails this too
+        raise SettingError(
+            f"{PREFIX}{name}={raw.strip()} must be between {low:g} and {high:g} seconds"
+        )
     return value
 
 
@@ -122,4 +150,10 @@ def settings_from_env(environ: Mapping[str, str]) -> Settings:
         log_level=_log_level(environ),
         api_token=_api_token(environ),
         allowed_hosts=_allowed_hosts(environ),
+        header_timeout=_seconds(environ, "HEADER_TIMEOUT", defaults.header_timeout, 0.1, 3600),
+        body_timeout=_seconds(environ, "BODY_TIMEOUT", defaults.body_timeout, 0.1, 3600),
+        statement_timeout=_seconds(
+            environ, "STATEMENT_TIMEOUT", defaults.statement_timeout, 0, 86400
+        ),
+        shutdown_grace=_integer(environ, "SHUTDOWN_GRACE", defaults.shutdown_grace, 0, 3600),
     )

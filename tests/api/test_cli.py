@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from api.cli import main
+from api.cli import DEFAULT_BOUNDS, ServerBounds, main
+from api.settings import Settings
 
 
 @pytest.fixture
@@ -62,6 +63,8 @@ def test_an_unknown_storage_is_named(run: CliRunner, monkeypatch: pytest.MonkeyP
         ("LOG_LEVEL", "verbose"),
         ("API_TOKEN", "   "),
         ("API_TOKEN", ""),
+        ("HEADER_TIMEOUT", "ten"),
+        ("SHUTDOWN_GRACE", "2.5"),
     ],
 )
 def test_serve_with_an_unusable_setting_stops_with_one_line_naming_it(
@@ -79,6 +82,26 @@ def test_serve_with_an_unusable_setting_stops_with_one_line_naming_it(
         assert result.output.startswith(f"Error: STOCKLINE_{name}")
         assert len(result.output.splitlines()) == 1, result.output
         assert "hunter2" not in result.output
+
+
+def test_serve_gives_either_server_the_configured_bounds(
+    run: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    given: list[object] = []
+    monkeypatch.setattr("api.cli.run_uvicorn", lambda *arguments: given.append(arguments[-1]))
+    monkeypatch.setattr("api.cli.run_granian", lambda *arguments: given.append(arguments[-1]))
+    monkeypatch.setenv("STOCKLINE_STORAGE", "memory://")
+    monkeypatch.setenv("STOCKLINE_HEADER_TIMEOUT", "2.5")
+    monkeypatch.setenv("STOCKLINE_SHUTDOWN_GRACE", "45")
+    monkeypatch.setenv("STOCKLINE_BODY_TIMEOUT", "7")
+    for server in ("uvicorn", "granian"):
+        assert run.invoke(main, ["serve", "--server", server]).exit_code == 0
+    assert given == [ServerBounds(2.5, 45, 7)] * 2
+    defaults = Settings()
+    assert (
+        ServerBounds(defaults.header_timeout, defaults.shutdown_grace, defaults.body_timeout)
+        == DEFAULT_BOUNDS
+    )
 
 
 def test_db_upgrade_has_nothing_to_do_for_csv(run: CliRunner) -> None:

@@ -163,6 +163,9 @@ class BrokenStorage:
     def unit_of_work(self) -> Any:
         raise RuntimeError("secret internal detail at /srv/db")
 
+    async def write_blocker(self) -> None:
+        """Nothing holds it."""
+
 
 @pytest.fixture
 def broken(tmp_path: Path) -> Iterator[TestClient]:

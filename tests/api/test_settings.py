@@ -25,6 +25,10 @@ def test_every_variable_is_read() -> None:
             "STOCKLINE_API_TOKEN": "t0ken",
             "STOCKLINE_ALLOWED_HOSTS": "inventory.lan",
             "STOCKLINE_MAX_IMPORTS": "3",
+            "STOCKLINE_HEADER_TIMEOUT": "2.5",
+            "STOCKLINE_BODY_TIMEOUT": "60",
+            "STOCKLINE_STATEMENT_TIMEOUT": "0",
+            "STOCKLINE_SHUTDOWN_GRACE": " 45 ",
         }
     )
     assert settings == Settings(
@@ -38,6 +42,10 @@ def test_every_variable_is_read() -> None:
         "t0ken",
         ("inventory.lan",),
         max_imports=3,
+        header_timeout=2.5,
+        body_timeout=60,
+        statement_timeout=0,
+        shutdown_grace=45,
     )
 
 
@@ -60,6 +68,12 @@ def test_every_variable_is_read() -> None:
         ("LOG_LEVEL", "verbose"),
         ("API_TOKEN", " \t "),
         ("API_TOKEN", ""),
+        ("HEADER_TIMEOUT", "10s"),
+        ("HEADER_TIMEOUT", "0"),
+        ("BODY_TIMEOUT", "-1"),
+        ("BODY_TIMEOUT", "nan"),
+        ("STATEMENT_TIMEOUT", "inf"),
+        ("SHUTDOWN_GRACE", "3601"),
     ],
 )
 def test_an_unusable_value_names_its_variable(name: str, value: str) -> None:
@@ -95,3 +109,9 @@ def test_cors_origins_are_written_as_browsers_send_them() -> None:
         "http://[::1]:5173",
         "*",
     )
+
+
+def test_timeouts_default_to_documented_bounds() -> None:
+    settings = settings_from_env({})
+    assert (settings.header_timeout, settings.body_timeout) == (10, 30)
+    assert (settings.statement_timeout, settings.shutdown_grace) == (30, 30)

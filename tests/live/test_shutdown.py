@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.live.conftest import csv_store
-from tests.live.server import free_port, start
+from tests.live.conftest import csv_store, empty_store, store_check
+from tests.live.locks import stockline_waits_for_a_lock, table_locked
+from tests.live.server import free_port, serving, start
 
 HEADER = "product_id;product_name;date;inventory_level\n"
 
@@ -49,3 +52,70 @@ def test_an_import_in_flight_at_sigterm_completes(tmp_path: Path) -> None:
         restarted.terminate()
         restarted.wait(timeout=30)
     assert total == 100_000
+
+
+def _slow_import(base: str, lines: list[str], gap_s: float, answers: list[httpx.Response]) -> None:
+    """An import whose body comes a line every `gap_s`: in flight for as long as it takes."""
+
+    def body() -> Iterator[bytes]:
+        for line in lines:
+            yield line.encode()
+            time.sleep(gap_s)
+
+    with contextlib.suppress(httpx.TransportError):  # the server hung up: no answer
+        answers.append(
+            httpx.post(
+                f"{base}/api/inventory/import",
+                content=body(),
+                headers={"content-type": "text/csv"},
+                timeout=30,
+            )
+        )
+
+
+@pytest.mark.slow
+def test_a_request_shorter_than_the_grace_finishes_after_sigterm(tmp_path: Path) -> None:
+    port = free_port()
+    server = start(csv_store(tmp_path), port, tmp_path / "server.log", STOCKLINE_SHUTDOWN_GRACE="8")
+    base = f"http://127.0.0.1:{port}"
+    lines = [HEADER] + [f"{n};Slow {n};;\n" for n in range(1, 9)]
+    answers: list[httpx.Response] = []
+    upload = threading.Thread(target=_slow_import, args=(base, lines, 0.5, answers))
+    upload.start()
+    time.sleep(0.5)
+    stopped_at = time.monotonic()
+    server.send_signal(signal.SIGTERM)  # the upload has some 4 s to go: within the grace
+    upload.join(timeout=30)
+    assert server.wait(timeout=30) == -signal.SIGTERM
+    assert 3 < time.monotonic() - stopped_at < 8
+    assert [answer.status_code for answer in answers] == [200]
+    assert answers[0].json()["products_created"] == 8
+
+
+@pytest.mark.slow
+@pytest.mark.postgres
+def test_a_request_still_running_when_the_grace_ends_is_rolled_back(tmp_path: Path) -> None:
+    with empty_store("postgresql", tmp_path) as url:
+        port = free_port()
+        server = start(url, port, tmp_path / "server.log", STOCKLINE_SHUTDOWN_GRACE="1")
+        base = f"http://127.0.0.1:{port}"
+        body = HEADER + "".join(f"{n};Cut {n};01-01-2025;{n}\n" for n in range(1, 1001))
+        answers: list[httpx.Response] = []
+        # The records' table is locked: the import writes its products, then waits (at most
+        # the 5 s lock timeout) to write its records, inside one transaction.
+        with table_locked(url, "inventory_records"):
+            upload = threading.Thread(target=_slow_import, args=(base, [body], 0, answers))
+            upload.start()
+            time.sleep(1)
+            assert stockline_waits_for_a_lock(url)  # in its transaction, its products written
+            stopped_at = time.monotonic()
+            server.send_signal(signal.SIGTERM)
+            assert server.wait(timeout=30) == -signal.SIGTERM
+            stopped_after = time.monotonic() - stopped_at
+            upload.join(timeout=30)
+        with serving(url, tmp_path) as restarted:
+            total = httpx.get(f"{restarted}/api/products").json()["total"]
+        assert store_check(url) == ""
+    assert stopped_after < 3  # the grace, not the lock timeout
+    assert all(answer.status_code != 200 for answer in answers)
+    assert total == 0  # the products it wrote went with the transaction

@@ -48,7 +48,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Liveness and the storage in use */
+        /**
+         * Liveness, readiness and the storage in use
+         * @description Answers within a second. 200 while the process serves: `status` is `ok`, or `degraded` with `detail` when the storage did not answer a read in time, failed, or (SQLite) makes writes wait for another connection's lock. With `ready=true` a storage that does not answer reads is a 503 instead, for load balancers.
+         */
         get: operations["ApiHealthHealth"];
         put?: never;
         post?: never;
@@ -223,6 +226,7 @@ export interface components {
         };
         /** Health */
         Health: {
+            detail?: string | null;
             status: string;
             storage: string;
         };
@@ -441,7 +445,10 @@ export interface operations {
     };
     ApiHealthHealth: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Answer 503 when the storage is degraded */
+                ready?: boolean;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -456,6 +463,31 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Health"];
+                };
+            };
+            /** @description The request is malformed: `detail` names each field and what is wrong with it */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The URL is too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The storage cannot answer now: `detail` says why (locked, overloaded, unreachable) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };

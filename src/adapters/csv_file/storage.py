@@ -84,6 +84,11 @@ class CsvStorage:
             os.close(self._lock_fd)
             self._lock_fd = None
 
+    async def write_blocker(self) -> str | None:
+        """None: a read takes the same lock as a write, so another process holding it stops
+        reads too, which shows."""
+        return None
+
     def unit_of_work(self) -> CsvUnitOfWork:
         return CsvUnitOfWork(self)
 
@@ -339,8 +344,20 @@ class CsvUnitOfWork(UnitOfWork):
             self._storage.release()
 
     async def commit(self) -> None:
+        """Make the changes durable. The files are written in threads, which a cancel (the
+        shutdown grace running out) cannot stop: so a cancel waits for them to end, keeping
+        the locks meanwhile, and a commit they made durable stands and is answered as done."""
+        persisting = asyncio.ensure_future(self._storage.persist())
         try:
-            await self._storage.persist()
+            await asyncio.shield(persisting)
+        except asyncio.CancelledError:
+            await asyncio.wait([persisting])
+            if persisting.cancelled() or persisting.exception() is not None:
+                await self.rollback()
+                raise
+            task = asyncio.current_task()
+            if task is not None:
+                task.uncancel()
         except BaseException:
             await self.rollback()
             raise

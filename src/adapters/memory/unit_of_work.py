@@ -68,3 +68,7 @@ class MemoryStorage:
 
     def unit_of_work(self) -> MemoryUnitOfWork:
         return MemoryUnitOfWork(self._index, self._lock)
+
+    async def write_blocker(self) -> str | None:
+        """No other process shares this store."""
+        return None

@@ -22,6 +22,7 @@ from adapters.sql.urls import (
     shown,
     sqlite_file,
 )
+from adapters.sql.write_probe import SqliteWriteProbe
 from domain.errors import StorageUnavailable
 
 # temp_store: the staging table a bulk history append goes through (10,000 rows at most)
@@ -38,14 +39,20 @@ POOL = {"pool_size": 5, "max_overflow": 10, "pool_timeout": 10}
 # connection, off the event loop, so this wait is short.
 READER_PRAGMAS = ("PRAGMA query_only=ON", "PRAGMA busy_timeout=50")
 READERS = 5  # PostgreSQL connections for small reads, besides SQLAlchemy's pool
-POSTGRES_CONNECT = {"timeout": 10, "server_settings": {"application_name": "stockline"}}
+CONNECT_TIMEOUT_S = 10
+# PostgreSQL: no statement waits longer than this for a lock (the writers' advisory locks set
+# the same per transaction), so a table someone locked makes reads fail with a reason rather
+# than hang for as long as the lock is held.
+LOCK_TIMEOUT_MS = 5000
 
 
 class SqlStorage:
     """Opens an engine whose schema is at the migrations' head, and hands out units of work."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, statement_timeout: float = 0) -> None:
+        """`statement_timeout`: on PostgreSQL, the seconds one statement may run (0: no bound)."""
         self.url = database_url(url)
+        self._connect = _postgres_connect(statement_timeout)
         self.kind = self.url.get_backend_name()
         if self.kind == "sqlite" and self.url.database in (None, "", ":memory:"):
             raise NotSqlStorage(
@@ -55,6 +62,7 @@ class SqlStorage:
         self._engine: AsyncEngine | None = None
         self._reader: sqlite3.Connection | None = None
         self._readers: Any = None  # PostgreSQL: asyncpg's pool for the small reads
+        self._write_probe: SqliteWriteProbe | None = None
         # SQLite: this process's writers take turns (see Transaction); PostgreSQL locks rows.
         self._write_lock = asyncio.Lock() if self.kind == "sqlite" else None
 
@@ -72,17 +80,31 @@ class SqlStorage:
             raise
         self._engine = engine
         self._reader = self._open_reader()
+        path = sqlite_file(self.url)
+        self._write_probe = SqliteWriteProbe(path) if path is not None else None
 
     async def close(self) -> None:
         engine, self._engine = self._engine, None
         reader, self._reader = self._reader, None
         if reader is not None:
             reader.close()
+        probe, self._write_probe = self._write_probe, None
+        if probe is not None:
+            probe.close()
         readers, self._readers = self._readers, None
         if readers is not None:
             await readers.close()
         if engine is not None:
             await engine.dispose()
+
+    async def write_blocker(self) -> str | None:
+        """SQLite: another connection holds the write lock (none of this process's writers,
+        which hold or queue for the process's own lock first). PostgreSQL: None; a table lock
+        that stops writers there stops the health read too, and the writers' advisory locks
+        held by another server's import are the usual course of things."""
+        if self._write_probe is None or (self._write_lock and self._write_lock.locked()):
+            return None
+        return self._write_probe.blocker()
 
     def unit_of_work(self) -> SqlUnitOfWork:
         if self._engine is None:
@@ -122,7 +144,7 @@ class SqlStorage:
         dsn = self.url.set(drivername="postgresql").render_as_string(hide_password=False)
         try:
             return await asyncpg.create_pool(
-                dsn, min_size=1, max_size=READERS, reset=_no_reset, **POSTGRES_CONNECT
+                dsn, min_size=1, max_size=READERS, reset=_no_reset, **self._connect
             )
         except (*DriverFailure, *StorageFailure) as error:
             raise StorageUnavailable(f"cannot open {shown(self.url)}: {reason(error)}") from None
@@ -137,9 +159,7 @@ class SqlStorage:
             event.listen(engine.sync_engine, "connect", _set_pragmas)
             return engine
         # pre_ping: a server restart otherwise surfaces as one failed request per pooled connection
-        return create_async_engine(
-            self.url, pool_pre_ping=True, connect_args=POSTGRES_CONNECT, **POOL
-        )
+        return create_async_engine(self.url, pool_pre_ping=True, connect_args=self._connect, **POOL)
 
     async def _check_schema(self, engine: AsyncEngine) -> None:
         try:
@@ -159,6 +179,18 @@ class SqlStorage:
             f"the database schema of {shown(self.url)} is behind (at {current or 'none'}, "
             f"head is {head}); run `stockline db upgrade`"
         )
+
+
+def _postgres_connect(statement_timeout: float) -> dict[str, Any]:
+    """asyncpg's connect arguments: the bounds are the session's, on every connection.
+
+    A bound per statement, not per transaction: an import writes in statements of at most
+    10,000 rows, each far below a bound meant to stop a stuck read (bench/results/timeouts.md).
+    """
+    settings = {"application_name": "stockline", "lock_timeout": str(LOCK_TIMEOUT_MS)}
+    if statement_timeout > 0:
+        settings["statement_timeout"] = str(max(1, round(statement_timeout * 1000)))
+    return {"timeout": CONNECT_TIMEOUT_S, "server_settings": settings}
 
 
 async def _no_reset(_connection: Any) -> None:

@@ -43,6 +43,8 @@ STORE_LOCK_KEYS = "1937009772, 0"  # 'stkl'
 # that wrote this many rows in bulk refreshes them once committed (0.2 s after 1.1M records).
 ANALYZE_FROM = 10_000
 ANALYZE_POSTGRESQL = "ANALYZE products, inventory_records, changes"
+QUERY_CANCELED = "57014"  # PostgreSQL's SQLSTATE for a statement_timeout (and other cancels)
+LOCK_NOT_AVAILABLE = "55P03"  # ... for a lock_timeout
 logger = logging.getLogger(__name__)
 
 
@@ -59,7 +61,29 @@ def busy() -> StorageUnavailable:
 
 def unavailable(error: BaseException) -> StorageUnavailable:
     """The domain error for a database that failed while serving a unit of work."""
+    state = _sqlstate(error)
+    if state == QUERY_CANCELED and "statement timeout" in reason(error):
+        return StorageUnavailable(
+            "the database cancelled a statement that ran longer than its statement timeout: "
+            "it is overloaded, or a table is locked"
+        )
+    if state == LOCK_NOT_AVAILABLE:
+        return StorageUnavailable(
+            "the database waited longer than its lock timeout for a lock another connection "
+            f"holds: {reason(error)}"
+        )
     return StorageUnavailable(f"the database failed: {reason(error)}")
+
+
+def is_timeout(error: BaseException) -> bool:
+    """PostgreSQL gave up on a statement after one of its bounds: asking again waits again."""
+    return _sqlstate(error) in (QUERY_CANCELED, LOCK_NOT_AVAILABLE)
+
+
+def _sqlstate(error: BaseException) -> str | None:
+    cause = error.orig if isinstance(error, DBAPIError) else error
+    state = getattr(cause, "sqlstate", None) or getattr(cause, "pgcode", None)
+    return state if isinstance(state, str) else None
 
 
 class Transaction:
@@ -221,8 +245,10 @@ class Transaction:
         if small and self._reader is not None and not self._wrote:
             try:
                 return await self._reader(sql, parameters)
-            except DriverFailure:
-                pass  # busy, another thread, a lost connection: try the unit of work's own
+            except DriverFailure as error:
+                if is_timeout(error):
+                    raise unavailable(error) from error
+                # busy, another thread, a lost connection: try the unit of work's own
         try:
             raw = await (await self.connection()).get_raw_connection()
             driver: Any = raw.driver_connection  # aiosqlite's or asyncpg's connection
@@ -316,7 +342,7 @@ def _advisory_locks(product_id: int | None) -> str:
 
 def _is_busy(error: BaseException) -> bool:
     """A wait for another writer that ran out: PostgreSQL's lock timeout, SQLite's busy one."""
-    cause = error.orig if isinstance(error, DBAPIError) else error
-    if getattr(cause, "sqlstate", None) == "55P03" or getattr(cause, "pgcode", None) == "55P03":
+    if _sqlstate(error) == LOCK_NOT_AVAILABLE:
         return True
+    cause = error.orig if isinstance(error, DBAPIError) else error
     return "database is locked" in str(cause)

@@ -1,0 +1,111 @@
+"""uvicorn's HTTP/1.1 protocol, closing connections whose client sends too slowly.
+
+uvicorn bounds only the idle time between requests (timeout_keep_alive), and only once a
+response is sent: a client that connects and sends nothing, or sends a head a byte at a time
+(slowloris), holds its connection for ever; so does one that, answered before its body was
+read (a 405, a 413), goes on trickling that body, which uvicorn reads and drops. This one
+arms a timer when the connection opens and at the first byte of each later request, closing
+the connection if the head is not complete when it fires; and gives the leftover body of an
+answered request a bound of its own.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+import h11
+import msgspec
+from uvicorn.protocols.http.h11_impl import H11Protocol
+
+from api.schemas import Problem
+
+logger = logging.getLogger("stockline")
+
+
+def _request_timeout(seconds: float) -> bytes:
+    """A 408 problem written straight to the socket: no request exists for the app to answer."""
+    body = msgspec.json.encode(
+        Problem(
+            title="Request Timeout",
+            status=408,
+            detail=f"the request head was not complete within {seconds:g} s",
+        )
+    )
+    head = (
+        "HTTP/1.1 408 Request Timeout\r\ncontent-type: application/problem+json\r\n"
+        f"content-length: {len(body)}\r\nconnection: close\r\n\r\n"
+    )
+    return head.encode("ascii") + body
+
+
+class SlowClientProtocol(H11Protocol):
+    """H11Protocol with bounds on the time a request head, and an answered request's leftover
+    body, take to arrive (seconds; `bounded_protocol` makes a class with its own)."""
+
+    head_timeout = 10.0
+    leftover_timeout = 30.0
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._head_timer: asyncio.TimerHandle | None = None
+        self._leftover_timer: asyncio.TimerHandle | None = None
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._head_timer = self.loop.call_later(self.head_timeout, self._head_timed_out)
+
+    def data_received(self, data: bytes) -> None:
+        super().data_received(data)
+        if self.conn.their_state is not h11.SEND_BODY:
+            self._stop_leftover_timer()
+        if self.conn.their_state is not h11.IDLE:
+            self._stop_head_timer()  # the head is complete (or refused, and closing)
+        elif self._head_timer is None and self.conn.trailing_data[0]:
+            # the first bytes of a request on a kept-alive connection
+            self._head_timer = self.loop.call_later(self.head_timeout, self._head_timed_out)
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()
+        if not self.transport.is_closing() and self.conn.their_state is h11.SEND_BODY:
+            self._leftover_timer = self.loop.call_later(self.leftover_timeout, self._close)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._stop_head_timer()
+        self._stop_leftover_timer()
+        super().connection_lost(exc)
+
+    def _stop_head_timer(self) -> None:
+        if self._head_timer is not None:
+            self._head_timer.cancel()
+            self._head_timer = None
+
+    def _stop_leftover_timer(self) -> None:
+        if self._leftover_timer is not None:
+            self._leftover_timer.cancel()
+            self._leftover_timer = None
+
+    def _head_timed_out(self) -> None:
+        self._head_timer = None
+        if self.transport.is_closing() or self.conn.their_state is not h11.IDLE:
+            return
+        if self.conn.trailing_data[0]:  # part of a head came: say why we hang up
+            self.transport.write(_request_timeout(self.head_timeout))
+            logger.info("closed a connection whose request head took over %g s", self.head_timeout)
+        self.transport.close()
+
+    def _close(self) -> None:
+        self._leftover_timer = None
+        if not self.transport.is_closing():
+            self.transport.close()
+
+
+def bounded_protocol(head_s: float, leftover_s: float) -> type[SlowClientProtocol]:
+    """The protocol class to give uvicorn (`http=`): request heads bounded to `head_s`, the
+    leftover body of an answered request to `leftover_s`."""
+    return type(
+        "BoundedH11Protocol",
+        (SlowClientProtocol,),
+        {"head_timeout": head_s, "leftover_timeout": leftover_s},
+    )
