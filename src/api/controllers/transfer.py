@@ -51,10 +51,11 @@ class TransferController(Controller):
         ] = ImportMode.MERGE,
         dry_run: Annotated[bool, QueryParameter(description="Check and report only")] = False,
     ) -> ImportReportOut:
-        with import_workers.slot():
-            rows = await import_workers.parse(request.stream())
-            with collector_paused():
-                report = await transfer.import_rows(uow, rows, mode, dry_run, author=author)
+        async with import_workers.received(request.stream()) as upload:
+            with import_workers.slot():
+                rows = await import_workers.parse(upload)
+                with collector_paused():
+                    report = await transfer.import_rows(uow, rows, mode, dry_run, author=author)
         return ImportReportOut.of(report)
 
     @get(
