@@ -10,7 +10,7 @@ from domain import flat_rows, upload
 from domain.changes import SOMEONE, Author, Cause, Origin, new_import_id, removals
 from domain.errors import InvalidValue, LineError, ProductNotFound
 from domain.flat_rows import FileData, FlatRow
-from domain.model import HistoryRow, Product, clean_name, name_key
+from domain.model import HistoryRow, Product, check_product_id, clean_name, name_key
 from domain.ports import UnitOfWork
 from domain.upload import Upload
 
@@ -154,6 +154,8 @@ async def export_rows(
     memory, and writers wait for one slice at most. Each product is read whole at one moment;
     a write landing between two slices shows in the later ones only.
     """
+    for product_id in product_ids or ():
+        check_product_id(product_id)
     async with uow:
         products = await uow.products.all()
     ids = [product.id for product in products]

@@ -11,6 +11,7 @@ import asyncio
 import datetime as dt
 import errno
 import os
+import shutil
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from pathlib import Path
@@ -380,3 +381,47 @@ async def test_an_import_that_rewrites_the_file_waits_until_a_save_by_hand_is_ov
     async with store.unit_of_work() as uow:
         assert len(await uow.inventory.history(None, None, None)) == 30 * 15
     await store.close()
+
+
+async def test_a_data_file_deleted_under_the_store_is_refused_naming_it_until_it_is_back(
+    tmp_path: Path,
+) -> None:
+    store = await a_store_with_history(tmp_path / "inventory.csv")
+    await store.fold()
+    saved = store.path.read_bytes()
+    store.path.unlink()
+    try:
+        with pytest.raises(StorageUnavailable, match=f"{store.path} is gone"):
+            await services.list_products(store.unit_of_work(), None, 10, 0)
+        with pytest.raises(StorageUnavailable, match=f"{store.path} is gone"):
+            await services.create_product(store.unit_of_work(), "Lamp")
+        assert not store.path.exists()  # nothing was written in its place
+        store.path.write_bytes(saved)
+        stood_still(store.path)
+        async with store.unit_of_work() as uow:
+            assert len(await uow.products.all()) == 20
+    finally:
+        await store.close()
+
+
+async def test_a_folder_deleted_under_the_store_is_refused_naming_it(tmp_path: Path) -> None:
+    folder = tmp_path / "data"
+    store = await opened(folder / "inventory.csv")
+    await services.create_product(store.unit_of_work(), "Lamp")  # in the journal only
+    shutil.rmtree(folder)
+    with pytest.raises(StorageUnavailable, match="is gone"):
+        await services.create_product(store.unit_of_work(), "Kettle")
+    assert not folder.exists()  # nothing was written in its place
+    crash(store)
+
+
+async def test_a_temporary_file_a_crash_left_is_removed_on_start(tmp_path: Path) -> None:
+    store = await a_store_with_history(tmp_path / "inventory.csv")
+    await store.fold()  # so that the start has nothing to fold, which would write over it
+    before = await contents(store)
+    crash(store)
+    leftover = file_io.temporary_path(store.path)
+    leftover.write_text(HEADER + "1;Half a fold", encoding="utf-8")
+    async with reopened(store.path) as again:
+        assert not leftover.exists()
+        assert await contents(again) == before

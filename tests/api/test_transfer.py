@@ -38,6 +38,13 @@ def test_export_of_some_products_is_an_attachment(seeded: TestClient) -> None:
     assert seeded.get("/api/inventory/export", params={"product_id": 9}).status_code == 404
 
 
+def test_an_export_of_an_id_no_product_can_have_is_400(seeded: TestClient) -> None:
+    for impossible in ("0", str(2**63)):
+        response = seeded.get("/api/inventory/export", params={"product_id": [2, impossible]})
+        assert response.status_code == 400, response.text
+        assert "product_id" in response.json()["detail"]
+
+
 def test_a_dry_run_reports_and_writes_nothing(seeded: TestClient) -> None:
     before = snapshot(seeded)
     body = HEADER + "3;Lamp;01-01-2025;1\n1;Blue widget;01-01-2025;99\n"

@@ -100,6 +100,11 @@ def text_of(index: Index) -> Iterator[str]:
         )
 
 
+def temporary_path(path: Path) -> Path:
+    """Where a new file is written before it is fsynced and renamed to `ready_path`."""
+    return path.with_name(path.name + ".tmp")
+
+
 def ready_path(path: Path) -> Path:
     """Where a complete new file waits, fsynced, before it replaces the old one."""
     return path.with_name(path.name + ".ready")
@@ -113,7 +118,7 @@ def write_ready(path: Path, index: Index) -> Stamp:
     under the ready name is always whole. A failure (a full disk) leaves neither behind: the
     ready file is the commit, which must not happen after its error was answered.
     """
-    temporary, ready = path.with_name(path.name + ".tmp"), ready_path(path)
+    temporary, ready = temporary_path(path), ready_path(path)
     try:
         disk.write_file(temporary, text_of(index))
         os.replace(temporary, ready)

@@ -18,7 +18,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Self
 
-from adapters.csv_file import file_io, folding, history_file, journal, saves
+from adapters.csv_file import disk, file_io, folding, history_file, journal, saves
 from adapters.memory.changes import ChangeLog
 from adapters.memory.index import Change, Index
 from adapters.memory.repositories import (
@@ -79,7 +79,10 @@ class CsvStorage:
         try:
             if self._fold_task is not None:
                 await self._fold_task
-            await self.fold(quietly=True)
+            try:
+                await self.fold(quietly=True)
+            except StorageUnavailable as error:  # its file or folder is gone: answered 503 since
+                logger.warning("could not fold the journal into the file at close: %s", error)
         finally:
             os.close(self._lock_fd)
             self._lock_fd = None
@@ -201,6 +204,15 @@ class CsvStorage:
         names it) is read at once. A ready file seen here (under the lock) is one that a
         crashed fold left, which `folding.finish_waiting` finishes or takes back.
         """
+        if self._file_stamp is _UNREAD:  # a crash in a fold's writing left it; nothing reads it
+            disk.remove(file_io.temporary_path(self.path))
+        elif not self.path.parent.is_dir() or (file_stamp is None and self._file_stamp is not None):
+            # Read as an empty store, it would answer 200 with nothing, and the next write
+            # would start a new file without the old data.
+            raise StorageUnavailable(
+                f"{self.path} is gone: deleted or moved while the server ran (if someone is "
+                "saving it, try again); put it back, or restart the server to start an empty store"
+            )
         if waiting and (published := folding.finish_waiting(self.path)):
             self._saves.wrote(published)
             file_stamp, journal_size = published, 0

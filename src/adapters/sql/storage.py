@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import sqlite3
 from collections.abc import Sequence
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 import asyncpg  # type: ignore[import-untyped]
@@ -63,6 +65,7 @@ class SqlStorage:
         self._reader: sqlite3.Connection | None = None
         self._readers: Any = None  # PostgreSQL: asyncpg's pool for the small reads
         self._write_probe: SqliteWriteProbe | None = None
+        self._file_identity: tuple[int, int] | None = None  # SQLite: the file's device, inode
         # SQLite: this process's writers take turns (see Transaction); PostgreSQL locks rows.
         self._write_lock = asyncio.Lock() if self.kind == "sqlite" else None
 
@@ -82,6 +85,7 @@ class SqlStorage:
         self._reader = self._open_reader()
         path = sqlite_file(self.url)
         self._write_probe = SqliteWriteProbe(path) if path is not None else None
+        self._file_identity = _identity(path) if path is not None else None
 
     async def close(self) -> None:
         engine, self._engine = self._engine, None
@@ -109,8 +113,25 @@ class SqlStorage:
     def unit_of_work(self) -> SqlUnitOfWork:
         if self._engine is None:
             raise StorageUnavailable(f"{shown(self.url)} is not open")
+        if self._file_identity is not None:
+            self._check_file()
         reader = self._read if self._reader else self._fetch if self._readers else None
         return SqlUnitOfWork(partial(Transaction, self._engine, reader, self._write_lock))
+
+    def _check_file(self) -> None:
+        """SQLite's connections go on with a file deleted or replaced under them: reads of the
+        old data, writes to a file nobody will find. One stat a transaction says so first."""
+        path = sqlite_file(self.url)
+        assert path is not None
+        try:
+            identity = _identity(path)
+        except FileNotFoundError:
+            identity = None
+        if identity != self._file_identity:
+            raise StorageUnavailable(
+                f"{path} is gone or was replaced while the server ran; put it back, or restart "
+                "the server to use the file there now"
+            )
 
     def _open_reader(self) -> sqlite3.Connection | None:
         """SQLite: one plain connection for the small reads, run on the event loop's thread.
@@ -179,6 +200,11 @@ class SqlStorage:
             f"the database schema of {shown(self.url)} is behind (at {current or 'none'}, "
             f"head is {head}); run `stockline db upgrade`"
         )
+
+
+def _identity(path: Path) -> tuple[int, int]:
+    found = os.stat(path)
+    return found.st_dev, found.st_ino
 
 
 def _postgres_connect(statement_timeout: float) -> dict[str, Any]:
