@@ -725,8 +725,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The file has bad lines; `errors` lists each with its number */
+            /** @description The file has bad lines; `errors` lists the first 1000 with their numbers */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description As many imports as STOCKLINE_MAX_IMPORTS are under way: retry after `Retry-After` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
