@@ -1,7 +1,7 @@
 """Alembic's entry point: migrates the database of Stockline's SQL storage.
 
 The URL comes from `upgrade(url)` (adapters.sql.migrations), else from alembic.ini's
-sqlalchemy.url, else from STOCKLINE_STORAGE, as the app reads it.
+sqlalchemy.url, else from STOCKLINE_STORAGE, read by the app's own settings function.
 """
 
 from __future__ import annotations
@@ -10,11 +10,13 @@ import asyncio
 from logging.config import fileConfig
 
 from alembic import context
-from sqlalchemy.engine import Connection
+from alembic.util import CommandError
+from sqlalchemy.engine import URL, Connection
 
 from adapters.sql.migrations import migration_engine, url_for_alembic
 from adapters.sql.tables import metadata
 from adapters.sql.urls import create_sqlite_folder
+from api.settings import SettingError, settings_from_environment
 
 config = context.config
 # Called from the app (a URL in the attributes), alembic must leave the app's logging alone.
@@ -22,9 +24,21 @@ if config.config_file_name is not None and "url" not in config.attributes:
     fileConfig(config.config_file_name, disable_existing_loggers=False)
 
 
+def storage_setting() -> str:
+    """STOCKLINE_STORAGE as the app reads it (default included)."""
+    try:
+        return settings_from_environment().storage
+    except SettingError as error:
+        raise CommandError(str(error)) from None
+
+
+def database() -> URL:
+    return url_for_alembic(config, storage_setting)
+
+
 def run_migrations_offline() -> None:
     """Write the SQL to stdout (`alembic upgrade head --sql`) instead of running it."""
-    url = url_for_alembic(config)
+    url = database()
     context.configure(
         url=url,
         target_metadata=metadata,
@@ -50,7 +64,7 @@ def run_on(connection: Connection) -> None:
 
 
 async def run_migrations_online() -> None:
-    url = url_for_alembic(config)
+    url = database()
     create_sqlite_folder(url)
     engine = migration_engine(url)
     try:

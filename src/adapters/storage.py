@@ -10,8 +10,6 @@ from urllib.parse import urlsplit
 from domain.errors import StorageUnavailable
 from domain.ports import UnitOfWork
 
-DEFAULT_STORAGE = "csv:///data/inventory.csv"
-
 
 class Storage(Protocol):
     """An opened store: hands out units of work until closed."""
@@ -35,6 +33,12 @@ class Storage(Protocol):
         """Why a write would have to wait now for a lock held outside this process, or None.
         At once, never waiting (health asks it); where a held lock would stop reads too, a
         read shows it and this may answer None."""
+
+    @abstractmethod
+    def migrate(self) -> str | None:
+        """Bring the store's schema to the code's head; a line saying what was done, or None
+        when the store has no schema (CSV, memory). Blocking, with its own event loop: call
+        it from synchronous code."""
 
 
 class UnknownStorage(StorageUnavailable):

@@ -7,7 +7,6 @@ import contextlib
 import datetime as dt
 import gc
 import json
-import os
 import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -20,7 +19,7 @@ import msgspec
 from adapters.storage import Storage, storage_from_url
 from api.check_report import report_lines
 from api.collector import collector_paused
-from api.settings import SettingError, Settings, settings_from_env
+from api.settings import SettingError, Settings, pass_to_workers, settings_from_environment
 from domain import history, transfer
 from domain.changes import MAX_CHANGES_PAGE, Author, Change, ChangeQuery
 from domain.check import check_store
@@ -36,7 +35,7 @@ T = TypeVar("T")
 
 def _settings() -> Settings:
     try:
-        return settings_from_env(os.environ)
+        return settings_from_environment()
     except SettingError as error:
         raise click.ClickException(str(error)) from None
 
@@ -113,7 +112,7 @@ MAX_REQUEST_HEAD = 1 << 20
 def serve(host: str | None, port: int | None, server: str) -> None:
     """Serve the API (and the UI when built) with one worker until stopped."""
     if host:  # the app's settings (in granian's worker too) allow the host it listens on
-        os.environ["STOCKLINE_HOST"] = host
+        pass_to_workers("HOST", host)
     settings = _settings()
     host, port = settings.host, port or settings.port
     bounds = ServerBounds(settings.header_timeout, settings.shutdown_grace, settings.body_timeout)
@@ -215,16 +214,13 @@ def db() -> None:
 @db.command()
 def upgrade() -> None:
     """Apply schema migrations to the configured SQL database."""
-    url = _settings().storage
-    if not url.startswith(("sqlite", "postgresql")):
-        click.echo(f"nothing to do: {url} is not a SQL database")
-        return
-    from adapters.sql.migrations import upgrade as upgrade_schema
-
+    settings = _settings()
+    url = settings.storage
     try:
-        click.echo(upgrade_schema(url))
+        done = storage_from_url(url, settings.statement_timeout).migrate()
     except DomainError as error:
         raise click.ClickException(f"{error} (STOCKLINE_STORAGE={url})") from None
+    click.echo(done or f"nothing to do: {url} is not a SQL database")
 
 
 @main.command()

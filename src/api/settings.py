@@ -1,15 +1,21 @@
-"""Settings: one frozen object, built from the environment by one function."""
+"""Settings: one frozen object, built from the environment by one function.
+
+The only module that reads the environment, and the one that holds the defaults: adapters
+take URLs and values as parameters.
+"""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from adapters.storage import DEFAULT_STORAGE, UnknownStorage, check_storage_url
+from adapters.storage import UnknownStorage, check_storage_url
 from api.origins import canonical_origin, host_name
 
 PREFIX = "STOCKLINE_"
+DEFAULT_STORAGE = "csv:///data/inventory.csv"
 LOG_LEVELS = ("debug", "info", "warning", "error")
 
 
@@ -157,3 +163,14 @@ def settings_from_env(environ: Mapping[str, str]) -> Settings:
         ),
         shutdown_grace=_integer(environ, "SHUTDOWN_GRACE", defaults.shutdown_grace, 0, 3600),
     )
+
+
+def settings_from_environment() -> Settings:
+    """The settings of this process's environment (the CLI, alembic and server workers)."""
+    return settings_from_env(os.environ)
+
+
+def pass_to_workers(name: str, value: str) -> None:
+    """Set STOCKLINE_`name` for this process and the server workers it starts, which read
+    their settings from the environment again."""
+    os.environ[PREFIX + name] = value

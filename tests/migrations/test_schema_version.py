@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from adapters.sql.migrations import alembic_config, head_revision, upgrade, url_for_alembic
 from adapters.sql.storage import SqlStorage
 from adapters.sql.urls import database_url
+from api.settings import settings_from_environment
 from domain.errors import StorageUnavailable
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -69,4 +70,4 @@ def test_the_alembic_command_migrates_the_database_of_stockline_storage(tmp_path
 def test_alembic_without_a_sql_storage_says_what_to_set(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("STOCKLINE_STORAGE", raising=False)  # the default store is a CSV file
     with pytest.raises(CommandError, match="Set STOCKLINE_STORAGE to the database to migrate"):
-        url_for_alembic(alembic_config())
+        url_for_alembic(alembic_config(), lambda: settings_from_environment().storage)

@@ -92,6 +92,9 @@ class CsvStorage:
         reads too, which shows."""
         return None
 
+    def migrate(self) -> None:
+        """Nothing to migrate: the file has no schema."""
+
     def unit_of_work(self) -> CsvUnitOfWork:
         return CsvUnitOfWork(self)
 

@@ -72,3 +72,6 @@ class MemoryStorage:
     async def write_blocker(self) -> str | None:
         """No other process shares this store."""
         return None
+
+    def migrate(self) -> None:
+        """Nothing to migrate: the store has no schema."""

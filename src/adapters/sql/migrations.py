@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import os
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,7 +18,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from adapters.sql.transaction import StorageFailure, reason
 from adapters.sql.urls import NotSqlStorage, create_sqlite_folder, database_url, shown
-from adapters.storage import DEFAULT_STORAGE
 from domain.errors import StorageUnavailable
 
 if TYPE_CHECKING:  # alembic is imported when used: a server only reads the head revision
@@ -99,10 +98,10 @@ def current_revision(connection: Connection) -> str | None:
     return None if revision is None else str(revision)
 
 
-def url_for_alembic(config: Config) -> URL:
-    """The database `alembic` works on: given by upgrade(), or sqlalchemy.url, or the app's."""
-    url = config.attributes.get("url") or config.get_main_option("sqlalchemy.url")
-    url = url or os.environ.get(STORAGE_VARIABLE, DEFAULT_STORAGE)
+def url_for_alembic(config: Config, storage: Callable[[], str]) -> URL:
+    """The database `alembic` works on: given by upgrade(), or sqlalchemy.url, or the app's
+    storage setting, which `storage` reads (only when needed)."""
+    url = config.attributes.get("url") or config.get_main_option("sqlalchemy.url") or storage()
     from alembic.util import CommandError
 
     try:

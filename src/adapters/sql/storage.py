@@ -14,7 +14,7 @@ import asyncpg  # type: ignore[import-untyped]
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from adapters.sql.migrations import current_revision, head_revision, is_known_revision
+from adapters.sql.migrations import current_revision, head_revision, is_known_revision, upgrade
 from adapters.sql.transaction import DriverFailure, StorageFailure, Transaction, reason
 from adapters.sql.unit_of_work import SqlUnitOfWork
 from adapters.sql.urls import (
@@ -109,6 +109,10 @@ class SqlStorage:
         if self._write_probe is None or (self._write_lock and self._write_lock.locked()):
             return None
         return self._write_probe.blocker()
+
+    def migrate(self) -> str:
+        """Apply the alembic migrations the database lacks (`stockline db upgrade`)."""
+        return upgrade(self.url.render_as_string(hide_password=False))
 
     def unit_of_work(self) -> SqlUnitOfWork:
         if self._engine is None:
