@@ -94,7 +94,7 @@ def postgres_app() -> PostgresLimit:
 
 def main() -> None:
     """`python -m bench.bare sqlite|postgres granian|uvicorn PORT`: serve one limit app."""
-    from api.cli import run_granian, run_uvicorn
+    from api.cli.server import run_granian, run_uvicorn
 
     which, server, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
     factory = {"sqlite": sqlite_app, "postgres": postgres_app}[which]

@@ -73,8 +73,8 @@ def test_serve_with_an_unusable_setting_stops_with_one_line_naming_it(
     def no_server(*_: object) -> None:
         raise AssertionError("the server started")
 
-    monkeypatch.setattr("api.cli.run_uvicorn", no_server)
-    monkeypatch.setattr("api.cli.run_granian", no_server)
+    monkeypatch.setattr("api.cli.server.run_uvicorn", no_server)
+    monkeypatch.setattr("api.cli.server.run_granian", no_server)
     monkeypatch.setenv(f"STOCKLINE_{name}", value)
     for server in ("uvicorn", "granian"):
         result = run.invoke(main, ["serve", "--server", server])
@@ -88,8 +88,12 @@ def test_serve_gives_either_server_the_configured_bounds(
     run: CliRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     given: list[object] = []
-    monkeypatch.setattr("api.cli.run_uvicorn", lambda *arguments: given.append(arguments[-1]))
-    monkeypatch.setattr("api.cli.run_granian", lambda *arguments: given.append(arguments[-1]))
+    monkeypatch.setattr(
+        "api.cli.server.run_uvicorn", lambda *arguments: given.append(arguments[-1])
+    )
+    monkeypatch.setattr(
+        "api.cli.server.run_granian", lambda *arguments: given.append(arguments[-1])
+    )
     monkeypatch.setenv("STOCKLINE_STORAGE", "memory://")
     monkeypatch.setenv("STOCKLINE_HEADER_TIMEOUT", "2.5")
     monkeypatch.setenv("STOCKLINE_SHUTDOWN_GRACE", "45")
