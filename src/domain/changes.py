@@ -81,8 +81,8 @@ class Change(NamedTuple):
     id: int
     product_id: int
     date: dt.date
-    before: int | None
-    after: int | None
+    previous_level: int | None  # None: there was no record
+    new_level: int | None  # None: the record was removed
     undoes: int | None
     origin: Origin
 

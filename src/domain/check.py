@@ -193,21 +193,21 @@ class _Chains:
             newer = older.get(key)
             if newer is None:
                 self._check_newest(entry, key)
-            elif entry.after != newer[0]:
+            elif entry.new_level != newer[0]:
                 problems.append(
-                    Problem(Fault.BROKEN_CHAIN, *key, newer[1], entry.after, newer[0], entry.id)
+                    Problem(Fault.BROKEN_CHAIN, *key, newer[1], entry.new_level, newer[0], entry.id)
                 )
-            older[key] = (entry.before, entry.id)
+            older[key] = (entry.previous_level, entry.id)
 
     def _check_newest(self, entry: Change, key: Key) -> None:
         level = self.stored.get(key)
-        if entry.after == level:
+        if entry.new_level == level:
             return
         if entry.product_id not in self.existing:
             fault = Fault.STRANDED
         else:
             fault = Fault.REMOVED if level is None else Fault.CHANGED
-        self.problems.append(Problem(fault, *key, entry.id, entry.after, level))
+        self.problems.append(Problem(fault, *key, entry.id, entry.new_level, level))
 
     def finish(self) -> None:
         """After the oldest entry: records that began with a level, and ones with no entry."""

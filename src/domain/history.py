@@ -61,13 +61,13 @@ async def undo_change(uow: UnitOfWork, change_id: int, author: Author = SOMEONE)
             raise ChangeNotFound(change_id)
         await uow.lock(change.product_id)  # entries never change: read before it is enough
         key = (change.product_id, change.date)
-        await _check_levels(uow, {change.product_id: {change.date: change.after}})
-        if change.before is None:
+        await _check_levels(uow, {change.product_id: {change.date: change.new_level}})
+        if change.previous_level is None:
             await uow.inventory.remove(*key)
         else:
-            await uow.inventory.put(InventoryRecord(*key, change.before))
+            await uow.inventory.put(InventoryRecord(*key, change.previous_level))
         origin = Origin.now(author, Cause.UNDO)
-        undo = (*key, change.after, change.before, change.id)
+        undo = (*key, change.new_level, change.previous_level, change.id)
         last_id = await uow.changes.record(origin, [undo])
         await uow.commit()
     return Change(last_id, *undo, origin)
@@ -129,9 +129,9 @@ async def _read_import(uow: UnitOfWork, import_id: str) -> tuple[Left, Found]:
             # A replace import may remove a record and then write it again: per record, undo
             # goes back to what the first entry found, from what the last one left.
             first = found[entry.product_id].get(entry.date)
-            before = entry.before if first is None else first[0]
+            before = entry.previous_level if first is None else first[0]
             found[entry.product_id][entry.date] = (before, entry.id)
-            left[entry.product_id][entry.date] = entry.after
+            left[entry.product_id][entry.date] = entry.new_level
         if len(page) < IMPORT_PAGE:
             return left, found
         after = page[-1].id

@@ -62,7 +62,7 @@ async def test_ids_grow_and_find_lists_newest_first(storage: Storage) -> None:
         await uow.commit()
     found = await everything(storage)
     assert second > first
-    assert [(c.product_id, c.date, c.before, c.after, c.undoes) for c in found] == [
+    assert [(c.product_id, c.date, c.previous_level, c.new_level, c.undoes) for c in found] == [
         (2, DAY, 3, None, first),
         (1, day(1), None, 2, None),
         (1, DAY, None, 1, None),
@@ -80,7 +80,7 @@ async def test_leaving_without_commit_drops_the_entries_with_the_change(storage:
     assert await levels(storage) == {}
     await services.set_level(storage.unit_of_work(), 1, DAY, 6, author=ALICE)
     [entry] = await everything(storage)
-    assert (entry.before, entry.after, entry.origin.actor, entry.origin.note) == (
+    assert (entry.previous_level, entry.new_level, entry.origin.actor, entry.origin.note) == (
         None,
         6,
         "alice",
@@ -124,7 +124,7 @@ async def test_of_import_lists_only_that_imports_entries_oldest_first(storage: S
         assert await uow.changes.of_import("nope", 0, 10) == []
         first_two = await uow.changes.of_import("abc123", 0, 2)
         rest = await uow.changes.of_import("abc123", first_two[-1].id, 2)
-    assert [(c.product_id, c.date, c.after) for c in found] == [
+    assert [(c.product_id, c.date, c.new_level) for c in found] == [
         (1, DAY, 1),
         (1, day(1), 2),
         (2, DAY, 3),
@@ -149,7 +149,12 @@ async def test_undo_restores_the_level_before_and_records_itself(storage: Storag
     newest = (await everything(storage))[0]
     undo = await history.undo_change(storage.unit_of_work(), newest.id, Author("bob"))
     assert await levels(storage) == {(1, DAY): 5}
-    assert (undo.before, undo.after, undo.undoes, undo.origin.cause) == (8, 5, newest.id, "undo")
+    assert (undo.previous_level, undo.new_level, undo.undoes, undo.origin.cause) == (
+        8,
+        5,
+        newest.id,
+        "undo",
+    )
     assert (await everything(storage))[0] == undo
     with pytest.raises(UndoConflict) as refused:  # the record holds 5, not the 8 it left
         await history.undo_change(storage.unit_of_work(), newest.id)
@@ -174,7 +179,7 @@ async def test_deleting_a_product_records_each_removal(storage: Storage) -> None
     await services.set_level(storage.unit_of_work(), 1, day(1), 6)
     await services.delete_product(storage.unit_of_work(), 1, author=ALICE)
     removals = (await everything(storage))[:2]
-    assert {(c.date, c.before, c.after, c.origin.cause) for c in removals} == {
+    assert {(c.date, c.previous_level, c.new_level, c.origin.cause) for c in removals} == {
         (DAY, 5, None, "product_deletion"),
         (day(1), 6, None, "product_deletion"),
     }
@@ -238,7 +243,7 @@ async def test_a_bulk_write_records_each_record_with_the_level_it_replaced(
         last = await uow.inventory.put_many([(1, DAY, 6), (2, DAY, 7)], BULK, [11, 12])
         await uow.commit()
     newest = (await everything(storage))[:2]
-    assert [(c.product_id, c.before, c.after, c.undoes, c.origin) for c in newest] == [
+    assert [(c.product_id, c.previous_level, c.new_level, c.undoes, c.origin) for c in newest] == [
         (2, None, 7, 12, BULK),
         (1, 5, 6, 11, BULK),
     ]

@@ -153,7 +153,7 @@ async def test_a_record_another_writer_adds_meanwhile_is_written_over_from_its_l
         async with storage.unit_of_work() as uow:
             assert await uow.inventory.get(1, DAY) == InventoryRecord(1, DAY, 9)
             [entry] = await uow.changes.find(ChangeQuery(product_ids=(1,)))
-    assert (entry.before, entry.after) == (5, 9)
+    assert (entry.previous_level, entry.new_level) == (5, 9)
 
 
 @pytest.mark.postgres

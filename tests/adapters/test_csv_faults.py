@@ -54,7 +54,9 @@ async def contents(store: CsvStorage) -> Contents:
     async with store.unit_of_work() as uow:
         records = await uow.inventory.history(None, None, None)
         found = await uow.changes.find(ChangeQuery(limit=1000))
-    entries = [(c.id, c.product_id, c.date, c.before, c.after, c.origin.cause) for c in found]
+    entries = [
+        (c.id, c.product_id, c.date, c.previous_level, c.new_level, c.origin.cause) for c in found
+    ]
     return records, entries
 
 

@@ -329,7 +329,7 @@ async def test_entries_survive_a_restart_and_a_second_store_sees_them(tmp_path: 
     await services.set_level(first.unit_of_work(), 1, DAY, 5, author=Author("alice"))
     second = await opened(first.path)  # reads the first one's journal
     await services.set_level(second.unit_of_work(), 1, DAY, 6, author=Author("bob"))
-    assert [(c.id, c.after, c.origin.actor) for c in await history_of(first)] == [
+    assert [(c.id, c.new_level, c.origin.actor) for c in await history_of(first)] == [
         (1, 5, "alice"),
         (2, 6, "bob"),
     ]
@@ -340,7 +340,11 @@ async def test_entries_survive_a_restart_and_a_second_store_sees_them(tmp_path: 
     assert ids_in_history_file(second) == [1, 2, 3]
     async with reopened(first.path) as third:
         found = await history_of(third)
-        assert [(c.id, c.before, c.after) for c in found] == [(1, 4, 5), (2, 5, 6), (3, 6, 7)]
+        assert [(c.id, c.previous_level, c.new_level) for c in found] == [
+            (1, 4, 5),
+            (2, 5, 6),
+            (3, 6, 7),
+        ]
         await services.set_level(third.unit_of_work(), 1, DAY, 8)
         assert (await history_of(third))[-1].id == 4
 
@@ -353,9 +357,13 @@ async def test_a_torn_commit_loses_its_entries_with_its_changes(tmp_path: Path) 
     with first.journal.open("ab") as journal:  # half a commit: lines without their seal
         journal.write(b"1;Lamp;31-01-2025;6\n#+;2026-11-27T10:31:02.123456Z;edit;;bob;\n#2;1;3")
     async with reopened(first.path) as second:
-        assert [(c.id, c.after) for c in await history_of(second)] == [(1, 5)]
+        assert [(c.id, c.new_level) for c in await history_of(second)] == [(1, 5)]
         await services.set_level(second.unit_of_work(), 1, DAY, 7)
-        assert [(c.id, c.before, c.after) for c in await history_of(second)][-1] == (2, 5, 7)
+        assert [(c.id, c.previous_level, c.new_level) for c in await history_of(second)][-1] == (
+            2,
+            5,
+            7,
+        )
 
 
 async def test_a_crash_between_history_append_and_journal_cut_writes_no_entry_twice(
@@ -413,7 +421,9 @@ async def test_a_large_commit_keeps_its_entries_through_a_crash_after_its_ready_
     assert history_file.pending_path(first.path).exists()
     async with reopened(first.path) as second:
         found = await history_of(second)
-        assert [(c.id, c.product_id, c.before, c.after, c.origin.cause) for c in found] == [
+        assert [
+            (c.id, c.product_id, c.previous_level, c.new_level, c.origin.cause) for c in found
+        ] == [
             (1, 1, 4, 5, "edit"),
             (2, 1, 7, None, "import"),  # the replace removes every record, then writes
             (3, 1, 5, None, "import"),
@@ -440,7 +450,7 @@ async def test_a_pending_file_without_a_ready_file_is_a_commit_that_never_happen
     assert history_file.pending_path(first.path).exists()
     async with reopened(first.path) as second:
         assert not history_file.pending_path(second.path).exists()
-        assert [(c.id, c.after) for c in await history_of(second)] == [(1, 5)]
+        assert [(c.id, c.new_level) for c in await history_of(second)] == [(1, 5)]
         await services.set_level(second.unit_of_work(), 1, DAY, 6)
         await second.fold()
         assert ids_in_history_file(second) == [1, 2]
@@ -491,7 +501,7 @@ async def test_a_store_reads_only_what_another_stores_fold_appended(
         await first.fold()
         await services.set_level(second.unit_of_work(), 1, DAY, 7)
         assert read_from == [before_fold]  # from where it had read to, not from the start
-        assert [(c.id, c.after) for c in await history_of(second)] == [(1, 5), (2, 6), (3, 7)]
+        assert [(c.id, c.new_level) for c in await history_of(second)] == [(1, 5), (2, 6), (3, 7)]
         assert [c.id for c in await history_of(first)] == [1, 2, 3]
     finally:
         await second.close()
@@ -511,7 +521,7 @@ async def test_a_commit_in_the_journal_stands_when_the_fold_after_it_fails(
     monkeypatch.setattr(file_io, "write_ready", full_disk)
     await services.set_level(store.unit_of_work(), 1, DAY, 5)  # durable once journaled
     monkeypatch.undo()
-    assert [(c.id, c.after) for c in await history_of(store)] == [(1, 5)]
+    assert [(c.id, c.new_level) for c in await history_of(store)] == [(1, 5)]
     async with store.unit_of_work() as uow:
         assert await uow.inventory.get(1, DAY) == InventoryRecord(1, DAY, 5)
     await store.fold()

@@ -106,7 +106,7 @@ def bulk(lines: list[str], log: ChangeLog) -> list[tuple[Origin, tuple[int, ...]
 
 
 def _columns(log: ChangeLog) -> tuple[object, ...]:
-    return log.products, log.days, log.befores, log.afters, log.undoes
+    return log.products, log.days, log.previous_levels, log.new_levels, log.undoes
 
 
 def agree(lines: list[str], known: int = 0) -> None:

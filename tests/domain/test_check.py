@@ -86,8 +86,8 @@ async def test_a_record_stored_without_any_entry_is_named() -> None:
 async def test_an_entry_whose_before_is_not_what_the_one_before_left_is_named() -> None:
     uow = await kept_store()
     earlier, edit = [c for c in uow.committed_changes if (c.product_id, c.date) == (1, DAY)][:2]
-    assert (earlier.after, edit.before) == (5, 5)
-    uow.committed_changes[edit.id - 1] = edit._replace(before=6)
+    assert (earlier.new_level, edit.previous_level) == (5, 5)
+    uow.committed_changes[edit.id - 1] = edit._replace(previous_level=6)
     found = await check_store(uow)
     assert found.problems == [Problem(Fault.BROKEN_CHAIN, 1, DAY, edit.id, 5, 6, earlier.id)]
 
@@ -95,7 +95,7 @@ async def test_an_entry_whose_before_is_not_what_the_one_before_left_is_named() 
 async def test_a_first_entry_that_replaces_a_level_is_named() -> None:
     uow = await kept_store()
     first = uow.committed_changes[0]
-    uow.committed_changes[0] = first._replace(before=2)
+    uow.committed_changes[0] = first._replace(previous_level=2)
     found = await check_store(uow)
     assert found.problems == [Problem(Fault.NOT_NEW, 1, DAY, first.id, None, 2)]
 

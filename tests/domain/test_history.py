@@ -66,7 +66,12 @@ async def test_every_write_records_who_when_why_and_the_level_before() -> None:
     await services.set_level(uow, 1, DAY, 7, author=alice)
     await services.delete_level(uow, 1, DAY, author=alice)
     deleted, edited = uow.committed_changes[-1], uow.committed_changes[-2]
-    assert (edited.before, edited.after, deleted.before, deleted.after) == (5, 7, 7, None)
+    assert (edited.previous_level, edited.new_level, deleted.previous_level, deleted.new_level) == (
+        5,
+        7,
+        7,
+        None,
+    )
     assert (edited.origin.actor, edited.origin.note, edited.origin.cause) == (
         "alice",
         "weekly count",

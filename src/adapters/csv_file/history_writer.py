@@ -44,8 +44,8 @@ def _entry_lines(log: ChangeLog, start: int, end: int, prefix: str, dates: dict[
         repeat(";", count),
         _texts(log.products[start:end], ";"),
         map(dates.__getitem__, days),
-        _texts(log.befores[start:end], ";"),
-        _texts(log.afters[start:end], ";"),
+        _texts(log.previous_levels[start:end], ";"),
+        _texts(log.new_levels[start:end], ";"),
         _texts(log.undoes[start:end], "\n"),
     ]
     if prefix:

@@ -31,8 +31,8 @@ class ChangeLog:
     def __init__(self) -> None:
         self.products = _column()
         self.days = _column()  # date ordinals
-        self.befores = _column()
-        self.afters = _column()
+        self.previous_levels = _column()
+        self.new_levels = _column()
         self.undoes = _column()
         self.origins: list[Origin] = []
         self.origin_starts: list[int] = []  # the position of each origin's first entry
@@ -47,13 +47,13 @@ class ChangeLog:
         columns = list(zip(*changes, strict=True))
         if not columns:
             return len(self)
-        products, dates, befores, afters, undoes = columns
+        products, dates, previous_levels, new_levels, undoes = columns
         return self.extend(
             [(0, origin)],
             array("q", products),
             array("q", [date.toordinal() for date in dates]),
-            _column_of(befores),
-            _column_of(afters),
+            _column_of(previous_levels),
+            _column_of(new_levels),
             _column_of(undoes),
         )
 
@@ -62,8 +62,8 @@ class ChangeLog:
         origins: Sequence[tuple[int, Origin]],
         products: array[int],
         days: array[int],
-        befores: array[int],
-        afters: array[int],
+        previous_levels: array[int],
+        new_levels: array[int],
         undoes: array[int],
     ) -> int:
         """`append` for entries already in columns (a file loader's), -1 standing for None;
@@ -86,8 +86,8 @@ class ChangeLog:
                 self.origin_starts.append(start + begins)
         self.products.extend(products)
         self.days.extend(days)
-        self.befores.extend(befores)
-        self.afters.extend(afters)
+        self.previous_levels.extend(previous_levels)
+        self.new_levels.extend(new_levels)
         self.undoes.extend(undoes)
         by_product = self.by_product
         if len(origins) * 8 < count:  # an import writes a product's records together
@@ -166,7 +166,13 @@ class ChangeLog:
             del positions[bisect_left(positions, mark) :]
             if not positions:
                 del self.by_product[product_id]
-        for column in (self.products, self.days, self.befores, self.afters, self.undoes):
+        for column in (
+            self.products,
+            self.days,
+            self.previous_levels,
+            self.new_levels,
+            self.undoes,
+        ):
             del column[mark:]
         while self.origin_starts and self.origin_starts[-1] >= mark:
             self.origins.pop()
@@ -185,8 +191,8 @@ class ChangeLog:
     def _entry(self, position: int) -> Change:
         origin = self.origins[bisect_right(self.origin_starts, position) - 1]
         before, after, undoes = (
-            self.befores[position],
-            self.afters[position],
+            self.previous_levels[position],
+            self.new_levels[position],
             self.undoes[position],
         )
         return Change(

@@ -116,7 +116,9 @@ class MemoryInventoryRepository(InventoryRepository):
         undoes: Sequence[int] | None = None,
     ) -> int:
         levels = self._index.levels
-        befores = [levels[pid].get(date) if pid in levels else None for pid, date, _ in records]
+        previous_levels = [
+            levels[pid].get(date) if pid in levels else None for pid, date, _ in records
+        ]
         self._index.put_levels(records)
         marks = undoes if undoes is not None else [None] * len(records)
         # Nothing here waits, so a loop of batches (an import's) would hold the event loop to
@@ -126,7 +128,9 @@ class MemoryInventoryRepository(InventoryRepository):
             origin,
             [
                 (pid, date, before, level, undone)
-                for (pid, date, level), before, undone in zip(records, befores, marks, strict=True)
+                for (pid, date, level), before, undone in zip(
+                    records, previous_levels, marks, strict=True
+                )
             ],
         )
 

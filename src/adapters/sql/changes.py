@@ -128,14 +128,16 @@ class SqlChangeRepository(ChangeRepository):
         dates: dict[Any, dt.date] = {}
         found: list[Change] = []
         for row in rows:
-            change_id, product_id, day, before, after, undoes, *shared = row
+            change_id, product_id, day, previous_level, new_level, undoes, *shared = row
             at, actor, cause, import_id, note = key = tuple(shared)
             origin = origins.get(key)
             if origin is None:
                 when = at if postgresql else dt.datetime.fromisoformat(at)  # naive: UTC
                 origin = origins[key] = Origin(when, actor, Cause(cause), note, import_id)
             date = day if postgresql else dates.get(day) or _remember(dates, day)
-            found.append(Change(change_id, product_id, date, before, after, undoes, origin))
+            found.append(
+                Change(change_id, product_id, date, previous_level, new_level, undoes, origin)
+            )
         return found
 
 

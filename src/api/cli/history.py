@@ -95,7 +95,7 @@ def _change_line(change: Change) -> str:
     return (
         f"{change.id}\t{origin.at.isoformat(timespec='seconds')}\t{origin.actor}\t{why}\t"
         f"product {change.product_id} {change.date.isoformat()}: "
-        f"{_level(change.before)} -> {_level(change.after)}{note}"
+        f"{_level(change.previous_level)} -> {_level(change.new_level)}{note}"
     )
 
 
