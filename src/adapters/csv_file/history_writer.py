@@ -33,8 +33,8 @@ def lines(log: ChangeLog, start: int, end: int, prefix: str = "") -> Iterator[st
 
 def _entry_lines(log: ChangeLog, start: int, end: int, prefix: str, dates: dict[int, str]) -> str:
     """The lines as one string of every field in a row, separators included: each distinct
-    field is made once (ids from shared pieces), where an f-string per line costs twice as
-    much, and an import writes a million lines."""
+    field is made once (ids from shared pieces), faster than an f-string per line, and an
+    import writes a million lines (bench/results/design-timings.md)."""
     days = log.days[start:end]
     for ordinal in set(days) - dates.keys():
         dates[ordinal] = date_field(ordinal) + ";"
@@ -58,7 +58,7 @@ _LAST_DIGITS = [f"{number:03d}" for number in range(1000)]
 
 def _id_texts(first: int, end: int) -> tuple[Iterator[str], Iterator[str]]:
     """The ids from `first` to `end` as text, in two pieces: the thousands, and the last three
-    digits, taken from a table. Turning each id into text would take half the time."""
+    digits, taken from a table, rather than turning each id into text."""
     heads: list[Iterator[str]] = []
     tails: list[Iterable[str]] = []
     number = first

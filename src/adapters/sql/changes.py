@@ -16,8 +16,8 @@ COLUMNS = (
     "id, product_id, date, level_before, level_after, undoes, at, actor, cause, import_id, note"
 )
 # SQLite: a large batch goes first into a temporary table, then into `changes` with one
-# INSERT ... SELECT, which updates the indexes in bulk: 3.3-3.8 s for 1.1M entries, where
-# executemany straight into `changes` took 5.3-6.0 s and one JSON text per batch about 5 s.
+# INSERT ... SELECT, which updates the indexes in bulk: faster than executemany straight into
+# `changes` or one JSON text per batch (bench/results/design-timings.md).
 # A small batch (an edit) goes straight in: the staging would cost it three statements more.
 STAGE_FROM = 100
 STAGING_SQLITE = (

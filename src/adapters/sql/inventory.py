@@ -23,9 +23,9 @@ RECORDS = inventory_records.c
 WRITE_BATCH = 10_000  # rows per statement: bounded memory for the parameters
 # A bulk write and its history entries: the records are staged once, then one statement
 # journals them (the level each replaces found by a join, not read first) and another
-# writes them. On SQLite 3.8 s for 1.1M records and entries, where an executemany into
-# each table took 7.3 s. PostgreSQL runs all of it as one statement, whose parts all see
-# the table as it was before it.
+# writes them: on SQLite faster than an executemany into each table
+# (bench/results/design-timings.md). PostgreSQL runs all of it as one statement, whose parts
+# all see the table as it was before it.
 STAGING_SQLITE = (
     "CREATE TEMP TABLE IF NOT EXISTS staged_records "
     "(product_id INTEGER, date TEXT, level INTEGER, undoes INTEGER)"
@@ -44,7 +44,7 @@ WRITE_STAGED_SQLITE = (
     "ON CONFLICT (product_id, date) DO UPDATE SET inventory_level = excluded.inventory_level"
 )
 # Records the join found absent are inserted plainly: an ON CONFLICT insert of a new row
-# costs PostgreSQL a speculative insertion, 1.8 s more for 1.1M records. Should another
+# costs PostgreSQL a speculative insertion (bench/results/design-timings.md). Should another
 # writer commit one of them meanwhile, the insert fails on the key and the batch runs
 # again (RACES_RETRIED), its fresh snapshot then journaling the level that writer left.
 WRITE_AND_JOURNAL_POSTGRESQL = (

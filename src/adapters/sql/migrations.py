@@ -48,7 +48,7 @@ def head_revision() -> str:
     """The revision the code expects the database to be at.
 
     Read from the scripts' `revision` and `down_revision` lines when they form one plain
-    chain, as ours do: importing alembic would add a fifth of a second to every start.
+    chain, as ours do: importing alembic would slow every start (bench/results/design-timings.md).
     Anything else (branches, merges) is left to alembic.
     """
     return _plain_chain_head() or _alembic_head()

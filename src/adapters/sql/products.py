@@ -24,9 +24,9 @@ from domain.ports import ProductRepository
 COLUMNS = products.c
 MANY_AT_ONCE = 500  # ids per statement: SQLite allows 32,766 parameters, we stay far below
 ADD_BATCH = 10_000  # products per statement
-# One statement per batch, not per product: an import creating 100,000 products spent 42 s
-# (PostgreSQL) to 68 s (SQLite) adding them one by one. DO NOTHING skips a product whose id
-# or name is taken; reading the batch back finds it, and `add` names what took it.
+# One statement per batch, not per product: one by one made a large import far slower
+# (bench/results/design-timings.md). DO NOTHING skips a product whose id or name is taken;
+# reading the batch back finds it, and `add` names what took it.
 ADD_MANY_SQLITE = (
     "INSERT INTO products (id, name, name_key) VALUES (?, ?, ?) ON CONFLICT DO NOTHING"
 )

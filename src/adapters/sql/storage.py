@@ -28,7 +28,8 @@ from adapters.sql.write_probe import SqliteWriteProbe
 from domain.errors import StorageUnavailable
 
 # temp_store: the staging table a bulk history append goes through (10,000 rows at most)
-# lives in memory, not in a temporary file: 15% off appending an import's entries.
+# lives in memory, not in a temporary file: appending an import's entries is faster
+# (bench/results/design-timings.md).
 SQLITE_PRAGMAS = (
     "PRAGMA journal_mode=WAL",
     "PRAGMA foreign_keys=ON",

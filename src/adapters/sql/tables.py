@@ -80,7 +80,7 @@ inventory_records = Table(
 # Every index is paid for by each row an import writes (a million at a time), so only two:
 # a product's entries newest first, and an import's entries in order. Both end with the id
 # for PostgreSQL (SQLite appends the rowid anyway): on product_id alone its planner walked the
-# primary key instead, 150 ms through a million entries. A filter on actor or dates alone
+# primary key instead (bench/results/design-timings.md). A filter on actor or dates alone
 # walks the primary key from the newest entry down.
 changes = Table(
     "changes",

@@ -52,8 +52,8 @@ def app_from_environment() -> Litestar:
 
     configured = settings()
     app = create_app(configured, storage_of(configured))
-    # The framework's ~80,000 long-lived objects out of the collector's reach: a full
-    # collection scanned them all, a 40 ms pause every few dozen requests (the p99).
+    # The framework's long-lived objects out of the collector's reach: a full collection
+    # scanned them all, a pause that was the p99 (bench/results/design-timings.md).
     gc.freeze()
     return app
 
