@@ -104,8 +104,11 @@ class SqlInventoryRepository(InventoryRepository):
         # its snapshot is the read's. SQLite keeps the statement's read transaction until it
         # is done (WAL mode lets writers commit meanwhile); PostgreSQL's cursor keeps its
         # statement's snapshot inside the transaction. Over IDS_PER_QUERY products, one
-        # statement (and snapshot) per IDS_PER_QUERY products.
+        # statement (and snapshot) per IDS_PER_QUERY products. A few products are read whole,
+        # as `history` does, on the reader: half the time of a pooled connection's cursor.
         wanted = sorted({pid for pid in product_ids if storable(pid)})
+        if len(wanted) <= SMALL_READ_PRODUCTS:
+            return _in_slices(await self._history(wanted, start, end), rows)
         return self._slices(list(_chunks(wanted)), start, end, rows)
 
     async def _slices(
@@ -329,3 +332,8 @@ def _values(record: InventoryRecord) -> dict[str, Any]:
 def _chunks(ids: list[int]) -> Iterator[list[int]]:
     for start in range(0, len(ids), IDS_PER_QUERY):
         yield ids[start : start + IDS_PER_QUERY]
+
+
+async def _in_slices(rows: list[HistoryRow], size: int) -> AsyncGenerator[list[HistoryRow], None]:
+    for start in range(0, len(rows), size):
+        yield rows[start : start + size]
