@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from abc import abstractmethod
-from collections.abc import Sequence
+from collections.abc import AsyncGenerator, Sequence
 from types import TracebackType
 from typing import Protocol, Self, runtime_checkable
 
@@ -75,6 +75,14 @@ class InventoryRepository(Protocol):
         self, product_ids: Sequence[int] | None, start: dt.date | None, end: dt.date | None
     ) -> list[HistoryRow]:
         """Records of these products (all when None) within [start, end], by product id, date."""
+
+    @abstractmethod
+    async def history_slices(
+        self, product_ids: Sequence[int], start: dt.date | None, end: dt.date | None, rows: int
+    ) -> AsyncGenerator[list[HistoryRow], None]:
+        """As `history`, `rows` at a time (the last slice may be shorter), all from one
+        snapshot: a read of any size holds a slice at a time. The last thing a unit of work
+        does: drain (or close) the iterator before it ends; writers may go on meanwhile."""
 
     @abstractmethod
     async def put(self, record: InventoryRecord) -> bool:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncGenerator, Callable, Sequence
+from contextlib import aclosing
 
 from domain.changes import SOMEONE, Author, Cause, Origin, removals
 from domain.errors import (
@@ -91,16 +92,60 @@ async def read_history(
     end: dt.date | None = None,
 ) -> list[HistoryRow]:
     """Records of these products within [start, end], by product id then date."""
+    wanted = _history_query(product_ids, start, end)
+    async with uow:
+        await _check_products(uow, wanted)
+        return await uow.inventory.history(wanted, start, end)
+
+
+HISTORY_SLICE_ROWS = 10_000  # rows a streamed history read holds at a time: a few MB
+
+
+async def stream_history(
+    uow: UnitOfWork,
+    product_ids: Sequence[int],
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> AsyncGenerator[list[HistoryRow], None]:
+    """As `read_history`, HISTORY_SLICE_ROWS rows at a time, all from one snapshot, so a read
+    of any size holds a slice in memory. The products are checked here, before any slice:
+    an unknown one is raised now, not half way through an answer.
+
+    Close the slices (or read them to the end): until then the unit of work stays open.
+    """
+    wanted = _history_query(product_ids, start, end)
+    slices = _history_slices(uow, wanted, start, end)
+    await anext(slices)  # the check, with its error
+    return slices
+
+
+async def _history_slices(
+    uow: UnitOfWork, wanted: list[int], start: dt.date | None, end: dt.date | None
+) -> AsyncGenerator[list[HistoryRow], None]:
+    async with uow:
+        await _check_products(uow, wanted)
+        reading = await uow.inventory.history_slices(wanted, start, end, HISTORY_SLICE_ROWS)
+        yield []  # checked
+        async with aclosing(reading):  # its cursor closed before the unit of work ends
+            async for rows in reading:
+                yield rows
+
+
+def _history_query(
+    product_ids: Sequence[int], start: dt.date | None, end: dt.date | None
+) -> list[int]:
+    """The products a history read asks for, in order, once each; its bad values raised."""
     if start is not None and end is not None and start > end:
         raise InvalidValue("start", f"{start.isoformat()} is after end {end.isoformat()}")
     for product_id in product_ids:
         check_product_id(product_id)
-    wanted = sorted(set(product_ids))
-    async with uow:
-        found = await uow.products.many(wanted)
-        if len(found) < len(wanted):
-            raise ProductNotFound(min(set(wanted) - {product.id for product in found}))
-        return await uow.inventory.history(wanted, start, end)
+    return sorted(set(product_ids))
+
+
+async def _check_products(uow: UnitOfWork, wanted: list[int]) -> None:
+    found = await uow.products.many(wanted)
+    if len(found) < len(wanted):
+        raise ProductNotFound(min(set(wanted) - {product.id for product in found}))
 
 
 async def set_level(

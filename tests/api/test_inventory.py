@@ -1,9 +1,16 @@
 from __future__ import annotations
 
+import datetime as dt
+
+import msgspec
 import pytest
 from litestar.testing import TestClient
 
+from api.schemas import RowOut
+from domain import services
 from tests.api.conftest import snapshot
+
+CSV = {"Content-Type": "text/csv"}
 
 
 def test_history_of_several_products_is_ordered_and_filtered(seeded: TestClient) -> None:
@@ -29,6 +36,32 @@ def test_history_of_several_products_is_ordered_and_filtered(seeded: TestClient)
         (1, "2025-01-05"),
         (2, "2025-01-01"),
     ]
+
+
+def test_a_long_history_is_streamed_as_the_same_json_array(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(services, "HISTORY_SLICE_ROWS", 7)  # 60 rows: 9 slices, streamed
+    days = [dt.date(2025, 1, 1) + dt.timedelta(days=n) for n in range(20)]
+    lines = [f"{pid};P{pid};{d:%d-%m-%Y};{n}" for pid in (3, 1, 2) for n, d in enumerate(days)]
+    body = "product_id;product_name;date;inventory_level\n" + "\n".join(lines) + "\n"
+    imported = client.post("/api/inventory/import", content=body, headers=CSV)
+    assert imported.status_code == 200
+    answer = client.get("/api/inventory", params={"product_id": [3, 1, 2]})
+    assert answer.status_code == 200
+    assert answer.headers["content-type"] == "application/json"
+    expected = [RowOut(pid, f"P{pid}", d, n) for pid in (1, 2, 3) for n, d in enumerate(days)]
+    assert answer.content == msgspec.json.encode(expected)
+    one_slice = client.get("/api/inventory", params={"product_id": 2, "end": "2025-01-07"})
+    assert one_slice.content == msgspec.json.encode(expected[20:27])
+    missing = client.get("/api/inventory", params={"product_id": [1, 2, 3, 4]})
+    assert missing.status_code == 404
+    assert missing.headers["content-type"] == "application/problem+json"
+    assert "4" in missing.json()["detail"]
+    assert (
+        client.get("/api/inventory", params={"product_id": 1, "start": "2030-01-01"}).content
+        == b"[]"
+    )
 
 
 def test_put_creates_then_replaces_and_delete_removes(seeded: TestClient) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import AsyncGenerator, Sequence
 from types import TracebackType
 from typing import Self
 
@@ -134,6 +134,12 @@ class FakeInventory(InventoryRepository):
             and (end is None or date <= end)
         ]
 
+    async def history_slices(
+        self, product_ids: Sequence[int], start: dt.date | None, end: dt.date | None, rows: int
+    ) -> AsyncGenerator[list[HistoryRow], None]:
+        snapshot = await self.history(product_ids, start, end)  # taken now, sliced later
+        return _slices(snapshot, rows)
+
     async def put(self, record: InventoryRecord) -> bool:
         key = (record.product_id, record.date)
         created = key not in self.levels
@@ -241,3 +247,8 @@ class FakeUnitOfWork(UnitOfWork):
 
     async def rollback(self) -> None:
         """Dropping the copies is the rollback; the next enter starts from the committed state."""
+
+
+async def _slices(rows: list[HistoryRow], size: int) -> AsyncGenerator[list[HistoryRow], None]:
+    for start in range(0, len(rows), size):
+        yield rows[start : start + size]

@@ -71,6 +71,28 @@ async def test_history_checks_products_and_the_range(uow: FakeUnitOfWork) -> Non
         await services.read_history(uow, [1], DAY, DAY - dt.timedelta(days=1))
 
 
+async def test_a_streamed_history_comes_in_slices_in_order_after_its_check(
+    uow: FakeUnitOfWork, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(services, "HISTORY_SLICE_ROWS", 3)
+    for name in ("Blue", "Red"):
+        await services.create_product(uow, name)
+    days = [DAY + dt.timedelta(days=n) for n in range(4)]
+    for product_id in (2, 1):
+        for level, day in enumerate(days):
+            await services.set_level(uow, product_id, day, level)
+    slices = await services.stream_history(uow, [2, 1, 2])
+    read = [rows async for rows in slices]
+    assert [len(rows) for rows in read] == [3, 3, 2]
+    flat = [row for rows in read for row in rows]
+    assert flat == await services.read_history(uow, [1, 2])
+    assert [(row.product_id, row.date) for row in flat] == [(p, d) for p in (1, 2) for d in days]
+    with pytest.raises(ProductNotFound):  # before any slice: the answer has not begun
+        await services.stream_history(uow, [1, 3])
+    with pytest.raises(InvalidValue, match="after"):
+        await services.stream_history(uow, [1], DAY, DAY - dt.timedelta(days=1))
+
+
 async def test_get_product_summarises_its_records(uow: FakeUnitOfWork) -> None:
     await services.create_product(uow, "Blue")
     await services.set_level(uow, 1, DAY, 4)

@@ -336,13 +336,22 @@ class CsvUnitOfWork(UnitOfWork):
 
     def __init__(self, storage: CsvStorage) -> None:
         self._storage = storage
+        self._held = False
 
     async def __aenter__(self) -> Self:
         await self._storage.acquire()
+        self._held = True
         self.products = MemoryProductRepository(self._storage.index)
-        self.inventory = MemoryInventoryRepository(self._storage.index)
+        self.inventory = MemoryInventoryRepository(self._storage.index, self._let_go)
         self.changes = MemoryChangeRepository(self._storage.index)
         return self
+
+    def _let_go(self) -> None:
+        """Give the locks back early: a read has copied what it reads (when this
+        transaction changed nothing, so there is nothing left to roll back)."""
+        if self._held and self._storage.index.untouched():
+            self._held = False
+            self._storage.release()
 
     async def lock(self, product_id: int | None = None) -> None:
         """Nothing more to take: the whole store is this transaction's from the start."""
@@ -353,6 +362,9 @@ class CsvUnitOfWork(UnitOfWork):
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        if not self._held:
+            return
+        self._held = False
         try:
             await self.rollback()
         finally:

@@ -125,6 +125,12 @@ class Index:
         self.changes.mark()
         self._start_afresh()
 
+    def untouched(self) -> bool:
+        """Nothing changed since the last `forget_undo`: nothing to take back or write."""
+        return not (self.undo_log or self.saved_whole or self.rewrite or self.redo_log) and (
+            len(self.changes) == self.changes.marked
+        )
+
     def take_changes(self) -> list[Change]:
         """The changes since the last `forget_undo`, oldest first."""
         return list(self.redo_log or [])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
+from collections.abc import AsyncGenerator, Callable, Sequence
 
 from adapters.memory.index import Index
 from domain.changes import Change, ChangeQuery, LevelChange, Origin
@@ -81,9 +81,16 @@ class MemoryProductRepository(ProductRepository):
         )
 
 
+Snapshot = list[tuple[int, str, list[dt.date], list[int]]]
+"""Products' records as (id, name, dates, levels): a copy of references, 16 bytes a record."""
+
+
 class MemoryInventoryRepository(InventoryRepository):
-    def __init__(self, index: Index) -> None:
+    """`let_go`: the unit of work's, to give the store back once a read holds what it reads."""
+
+    def __init__(self, index: Index, let_go: Callable[[], None] | None = None) -> None:
         self._index = index
+        self._let_go = let_go
 
     async def get(self, product_id: int, date: dt.date) -> InventoryRecord | None:
         level = self._index.levels.get(product_id, {}).get(date)
@@ -92,19 +99,41 @@ class MemoryInventoryRepository(InventoryRepository):
     async def history(
         self, product_ids: Sequence[int] | None, start: dt.date | None, end: dt.date | None
     ) -> list[HistoryRow]:
+        rows: list[HistoryRow] = []
+        for product_id, name, dates, levels in self._snapshot(product_ids, start, end):
+            rows.extend(
+                [HistoryRow(product_id, name, *pair) for pair in zip(dates, levels, strict=True)]
+            )
+        return rows
+
+    async def history_slices(
+        self, product_ids: Sequence[int], start: dt.date | None, end: dt.date | None, rows: int
+    ) -> AsyncGenerator[list[HistoryRow], None]:
+        # One snapshot per read: the references to its dates and levels, copied under the
+        # store's lock (16 bytes a record, where the rows themselves take some 400). Then the
+        # store is given back, so writers do not wait for a slow client; the rows are made a
+        # slice at a time from the copy.
+        snapshot = self._snapshot(product_ids, start, end)
+        if self._let_go is not None:
+            self._let_go()
+        return _slices(snapshot, rows)
+
+    def _snapshot(
+        self, product_ids: Sequence[int] | None, start: dt.date | None, end: dt.date | None
+    ) -> Snapshot:
         names, levels = self._index.names, self._index.levels
         wanted = sorted(names) if product_ids is None else sorted(set(product_ids))
-        rows: list[HistoryRow] = []
+        snapshot: Snapshot = []
         for product_id in wanted:
             if product_id not in names:
                 continue
-            name, by_date = names[product_id], levels[product_id]
+            by_date = levels[product_id]
             dates = sorted(by_date)
             if start is not None or end is not None:
                 first = 0 if start is None else bisect_left(dates, start)
                 dates = dates[first : len(dates) if end is None else bisect_right(dates, end)]
-            rows.extend([HistoryRow(product_id, name, date, by_date[date]) for date in dates])
-        return rows
+            snapshot.append((product_id, names[product_id], dates, [by_date[d] for d in dates]))
+        return snapshot
 
     async def put(self, record: InventoryRecord) -> bool:
         return self._index.put_level(record.product_id, record.date, record.level)
@@ -160,3 +189,16 @@ class MemoryChangeRepository(ChangeRepository):
 
     async def of_import(self, import_id: str, after: int, limit: int) -> list[Change]:
         return self._index.changes.of_import(import_id, after, limit)
+
+
+async def _slices(snapshot: Snapshot, rows: int) -> AsyncGenerator[list[HistoryRow], None]:
+    batch: list[HistoryRow] = []
+    for product_id, name, dates, levels in snapshot:
+        for start in range(0, len(dates), rows):
+            part = zip(dates[start : start + rows], levels[start : start + rows], strict=True)
+            batch.extend(HistoryRow(product_id, name, date, level) for date, level in part)
+            if len(batch) >= rows:
+                yield batch[:rows]
+                batch = batch[rows:]
+    if batch:
+        yield batch

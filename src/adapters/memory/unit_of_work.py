@@ -21,14 +21,23 @@ class MemoryUnitOfWork(UnitOfWork):
     def __init__(self, index: Index, lock: asyncio.Lock) -> None:
         self._index = index
         self._lock = lock
+        self._held = False
         self.products = MemoryProductRepository(index)
-        self.inventory = MemoryInventoryRepository(index)
+        self.inventory = MemoryInventoryRepository(index, self._let_go)
         self.changes = MemoryChangeRepository(index)
 
     async def __aenter__(self) -> Self:
         await self._lock.acquire()
+        self._held = True
         self._index.forget_undo()
         return self
+
+    def _let_go(self) -> None:
+        """Give the store back early: a read has copied what it reads. Only when this
+        transaction changed nothing, so there is nothing left to roll back."""
+        if self._held and self._index.untouched():
+            self._held = False
+            self._lock.release()
 
     async def lock(self, product_id: int | None = None) -> None:
         """Nothing more to take: the whole store is this transaction's from the start."""
@@ -39,6 +48,9 @@ class MemoryUnitOfWork(UnitOfWork):
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        if not self._held:
+            return
+        self._held = False
         try:
             await self.rollback()
         finally:

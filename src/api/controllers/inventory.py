@@ -13,6 +13,7 @@ from litestar.params import HeaderParameter, JSONBody, PathParameter, QueryParam
 from api.controllers.products import IfMatch, ProductPath
 from api.docs import problems
 from api.etags import record_check, record_etag
+from api.row_stream import rows_answer
 from api.schemas import LevelWrite, RowOut
 from domain import services
 from domain.changes import Author
@@ -51,9 +52,9 @@ class InventoryController(Controller):
             dt.date | None, QueryParameter(description="First date, inclusive")
         ] = None,
         end: Annotated[dt.date | None, QueryParameter(description="Last date, inclusive")] = None,
-    ) -> list[RowOut]:
-        rows = await services.read_history(uow, product_id, start, end)
-        return [RowOut(r.product_id, r.product_name, r.date, r.level) for r in rows]
+    ) -> Response[list[RowOut]]:
+        # Streamed when long (see rows_answer): documented as the list it is.
+        return await rows_answer(await services.stream_history(uow, product_id, start, end))
 
     @get(
         RECORD_PATH,
