@@ -102,6 +102,12 @@ class Transaction:
     found the database busy would instead sleep in SQLite's busy handler, in steps of up to
     100 ms, long after the lock was free. Other processes' writers still wait through the
     busy timeout. PostgreSQL takes advisory locks: a product's, or the whole store's.
+
+    PostgreSQL's connections are in autocommit as far as SQLAlchemy and asyncpg know: the
+    transaction sends BEGIN itself, in one round trip with its locks, and its COMMIT or
+    ROLLBACK. SQLAlchemy's adapter would send BEGIN on a trip of its own, before the first
+    statement it runs. A unit of work that only reads sends neither: under READ COMMITTED each
+    statement sees the latest commits, in a transaction or not.
     """
 
     def __init__(
@@ -118,6 +124,7 @@ class Transaction:
         self._locked_product: int | None = None  # ... for this product; None: the whole store
         self._bulk_rows = 0  # written by bulk statements, since the last commit
         self._wrote = False  # its reads must see its own writes, on its connection
+        self._begun = False  # PostgreSQL: this transaction sent its BEGIN (see `lock`)
         self._connection: AsyncConnection | None = None
         self.is_postgresql = engine.dialect.name == "postgresql"
 
@@ -144,8 +151,11 @@ class Transaction:
         self._locked = False
         bulk_rows, self._bulk_rows = self._bulk_rows, 0
         try:
+            if self._begun:
+                self._begun = False
+                await self._send("COMMIT" if commit else "ROLLBACK")
             await (self._connection.commit() if commit else self._connection.rollback())
-        except StorageFailure as error:
+        except (*DriverFailure, *StorageFailure) as error:
             raise unavailable(error) from error
         finally:
             self._done_writing()
@@ -167,12 +177,21 @@ class Transaction:
 
     async def close(self) -> None:
         """Give the connection back to the pool, rolling back what was not committed."""
-        connection, self._connection = self._connection, None
         try:
-            if connection is not None:
-                await connection.close()
+            if self._begun:  # the pool's reset would not roll back a BEGIN it did not see
+                self._begun = False
+                try:
+                    await self._send("ROLLBACK")
+                except (*DriverFailure, *StorageFailure):
+                    assert self._connection is not None
+                    await self._connection.invalidate()  # a broken one never goes back
         finally:
-            self._done_writing()
+            connection, self._connection = self._connection, None
+            try:
+                if connection is not None:
+                    await connection.close()
+            finally:
+                self._done_writing()
 
     async def lock(self, product_id: int | None) -> None:
         """Keep other writers off the product (the store when None) until the transaction
@@ -181,19 +200,22 @@ class Transaction:
             if self._locked_product is None or self._locked_product == product_id:
                 return
             raise RuntimeError("a unit of work locks once, before it reads what it checks")
-        if self.is_postgresql:
-            await self._statement(_advisory_locks(product_id))
-        else:
-            await self._queue_for_writing()
-            await self._statement("BEGIN IMMEDIATE")
+        try:
+            if self.is_postgresql:
+                self._begun = True  # even if the lock fails: its error leaves BEGIN open
+                await self._send(f"BEGIN; {_advisory_locks(product_id)}")
+            else:
+                await self._queue_for_writing()
+                await (await self.connection()).exec_driver_sql("BEGIN IMMEDIATE")
+        except (*DriverFailure, *StorageFailure) as error:
+            raise (busy() if _is_busy(error) else unavailable(error)) from error
         self._locked, self._locked_product = True, product_id
 
-    async def _statement(self, sql: str) -> None:
-        """Run a locking statement through SQLAlchemy (which sends PostgreSQL its BEGIN)."""
-        try:
-            await (await self.connection()).exec_driver_sql(sql)
-        except StorageFailure as error:
-            raise (busy() if _is_busy(error) else unavailable(error)) from error
+    async def _send(self, sql: str) -> None:
+        """PostgreSQL: statements without parameters, in one round trip (asyncpg's simple
+        query protocol), around SQLAlchemy, which would prepare them first."""
+        raw = await (await self.connection()).get_raw_connection()
+        await raw.driver_connection.execute(sql)
 
     async def _before_write(self) -> None:
         """A write that did not lock first locks the whole store."""
@@ -289,12 +311,7 @@ class Transaction:
     @asynccontextmanager
     async def _driver(self, sql: str) -> AsyncIterator[Any]:
         """This unit of work's driver connection (aiosqlite's or asyncpg's) for a write,
-        inside its transaction.
-
-        SQLAlchemy's asyncpg adapter sends BEGIN only ahead of a statement of its own: a write
-        given to asyncpg before that would run, and commit, on its own. The lock comes first,
-        through SQLAlchemy, so that never happens.
-        """
+        inside its transaction: the lock, taken first, begins it."""
         await self._before_write()
         self._wrote = True
         try:
@@ -321,6 +338,7 @@ class Transaction:
         if not self.is_postgresql:
             yield
             return
+        await self._before_write()  # a SAVEPOINT outside BEGIN is an error
         try:
             savepoint = await (await self.connection()).begin_nested()
         except StorageFailure as error:
@@ -330,12 +348,12 @@ class Transaction:
 
 
 def _advisory_locks(product_id: int | None) -> str:
-    """The statement taking PostgreSQL's locks for a writer, waiting at most WRITE_WAIT_S."""
-    timeout = f"set_config('lock_timeout', '{int(WRITE_WAIT_S * 1000)}ms', true)"
+    """The statement taking PostgreSQL's locks for a writer; it waits at most the session's
+    lock_timeout (the storage sets it to WRITE_WAIT_S)."""
     if product_id is None:
-        return f"SELECT {timeout}, pg_advisory_xact_lock({STORE_LOCK_KEYS})"
+        return f"SELECT pg_advisory_xact_lock({STORE_LOCK_KEYS})"
     return (
-        f"SELECT {timeout}, pg_advisory_xact_lock_shared({STORE_LOCK_KEYS}), "
+        f"SELECT pg_advisory_xact_lock_shared({STORE_LOCK_KEYS}), "
         f"pg_advisory_xact_lock({int(product_id)})"
     )
 
