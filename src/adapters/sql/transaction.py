@@ -215,7 +215,8 @@ class Transaction:
         """PostgreSQL: statements without parameters, in one round trip (asyncpg's simple
         query protocol), around SQLAlchemy, which would prepare them first."""
         raw = await (await self.connection()).get_raw_connection()
-        await raw.driver_connection.execute(sql)
+        driver: Any = raw.driver_connection  # asyncpg's connection
+        await driver.execute(sql)
 
     async def _before_write(self) -> None:
         """A write that did not lock first locks the whole store."""
