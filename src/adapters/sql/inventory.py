@@ -7,7 +7,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 import asyncpg  # type: ignore[import-untyped]
-from sqlalchemy import Boolean, ColumnElement, and_, delete, literal_column, select, update
+from sqlalchemy import Boolean, ColumnElement, and_, delete, literal_column, select
 from sqlalchemy.exc import IntegrityError
 
 from adapters.sql.changes import origin_values
@@ -65,6 +65,14 @@ WRITE_AND_JOURNAL_POSTGRESQL = (
     "SELECT max(id) FROM journaled"  # ids follow the order of the entries, as in changes.py
 )
 RACES_RETRIED = 3
+# The interactive write path, one round trip each to aiosqlite's thread: SQLAlchemy's statements
+# take three or four (a cursor, the statement, its rows, closing the cursor).
+UPDATE_SQLITE = "UPDATE inventory_records SET inventory_level = ? WHERE product_id = ? AND date = ?"
+INSERT_SQLITE = "INSERT INTO inventory_records (product_id, date, inventory_level) VALUES (?, ?, ?)"
+LEVEL_SQLITE = "SELECT inventory_level FROM inventory_records WHERE product_id = ? AND date = ?"
+LEVEL_POSTGRESQL = (
+    "SELECT inventory_level FROM inventory_records WHERE product_id = $1 AND date = $2"
+)
 REMOVE_SQLITE = "DELETE FROM inventory_records WHERE product_id = ? AND date = ?"
 REMOVE_POSTGRESQL = (
     "DELETE FROM inventory_records r USING unnest($1::bigint[], $2::date[]) AS k(product_id, day) "
@@ -83,9 +91,11 @@ class SqlInventoryRepository(InventoryRepository):
     async def get(self, product_id: int, date: dt.date) -> InventoryRecord | None:
         if not storable(product_id):
             return None
-        query = select(RECORDS.inventory_level).where(_key(product_id, date))
-        level = (await self._tx.execute(query)).scalar()
-        return None if level is None else InventoryRecord(product_id, date, level)
+        if self._tx.is_postgresql:
+            found = await self._tx.rows(LEVEL_POSTGRESQL, [product_id, date])
+        else:
+            found = await self._tx.rows(LEVEL_SQLITE, [product_id, date.isoformat()])
+        return InventoryRecord(product_id, date, found[0][0]) if found else None
 
     async def history(
         self, product_ids: Sequence[int] | None, start: dt.date | None, end: dt.date | None
@@ -215,13 +225,12 @@ class SqlInventoryRepository(InventoryRepository):
         return bool(result.scalar_one())
 
     async def _update_or_insert(self, record: InventoryRecord) -> bool:
-        # SQLite has no xmax. The UPDATE takes the database's write lock, so no other writer can
-        # slip in between it and the INSERT: "new" is exact.
-        updating = update(inventory_records).where(_key(record.product_id, record.date))
-        result = await self._tx.execute(updating.values(inventory_level=record.level))
-        if result.rowcount > 0:
+        # SQLite has no xmax. The transaction holds the database's write lock, so no other
+        # writer can slip in between the UPDATE and the INSERT: "new" is exact.
+        day = record.date.isoformat()
+        if await self._tx.write(UPDATE_SQLITE, (record.level, record.product_id, day)) > 0:
             return False
-        await self._tx.execute(self._upsert(), _values(record))
+        await self._tx.write(INSERT_SQLITE, (record.product_id, day, record.level))
         return True
 
     async def _missing_product(

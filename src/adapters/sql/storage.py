@@ -42,7 +42,8 @@ SQLITE_PRAGMAS = (
     "PRAGMA temp_store=MEMORY",
 )
 # A request waits at most 10 s for a free connection, then gets StorageUnavailable (a 503).
-POOL = {"pool_size": 5, "max_overflow": 10, "pool_timeout": 10}
+# No reset on return: a Transaction rolls back what it leaves open itself (see its close).
+POOL = {"pool_size": 5, "max_overflow": 10, "pool_timeout": 10, "pool_reset_on_return": None}
 # The reader (SQLite): a failed wait for the database falls back to the unit of work's own
 # connection, off the event loop, so this wait is short.
 READER_PRAGMAS = ("PRAGMA query_only=ON", "PRAGMA busy_timeout=50")

@@ -152,8 +152,8 @@ class Transaction:
         bulk_rows, self._bulk_rows = self._bulk_rows, 0
         try:
             if self._begun:
-                self._begun = False
                 await self._send("COMMIT" if commit else "ROLLBACK")
+                self._begun = False  # only once sent: else `close` rolls back
             await (self._connection.commit() if commit else self._connection.rollback())
         except (*DriverFailure, *StorageFailure) as error:
             raise unavailable(error) from error
@@ -176,22 +176,39 @@ class Transaction:
             logger.warning("could not refresh the table statistics: %s", reason(error))
 
     async def close(self) -> None:
-        """Give the connection back to the pool, rolling back what was not committed."""
+        """Give the connection back to the pool, rolling back what was not committed.
+
+        The pool itself does not (no reset on return: after a commit, a rollback is one more
+        round trip, inside the section every SQLite writer queues for), and it would not see
+        the BEGIN that PostgreSQL's transactions send themselves.
+        """
         try:
-            if self._begun:  # the pool's reset would not roll back a BEGIN it did not see
-                self._begun = False
+            if self._connection is not None and await self._in_transaction():
                 try:
-                    await self._send("ROLLBACK")
+                    if self.is_postgresql:
+                        await self._send("ROLLBACK")
+                    else:  # the driver's: SQLAlchemy's knows nothing after a failed COMMIT
+                        raw = await self._connection.get_raw_connection()
+                        driver: Any = raw.driver_connection
+                        await driver.rollback()
                 except (*DriverFailure, *StorageFailure):
-                    assert self._connection is not None
                     await self._connection.invalidate()  # a broken one never goes back
         finally:
+            self._begun = False
             connection, self._connection = self._connection, None
             try:
                 if connection is not None:
                     await connection.close()
             finally:
                 self._done_writing()
+
+    async def _in_transaction(self) -> bool:
+        if self.is_postgresql:
+            return self._begun
+        assert self._connection is not None
+        raw = await self._connection.get_raw_connection()
+        driver: Any = raw.driver_connection  # aiosqlite's: this reads sqlite3's own flag
+        return bool(driver.in_transaction)
 
     async def lock(self, product_id: int | None) -> None:
         """Keep other writers off the product (the store when None) until the transaction
@@ -294,20 +311,23 @@ class Transaction:
             else:
                 await driver.executemany(sql, rows)
 
-    async def write(self, sql: str, parameters: Sequence[Any]) -> None:
-        """Run one statement straight through the driver (bulk writes from staged rows); a
-        refusal (a constraint) is raised as SQLAlchemy's IntegrityError, like execute's."""
+    async def write(self, sql: str, parameters: Sequence[Any]) -> int:
+        """Run one statement straight through the driver, one round trip, and tell how many
+        rows it changed; a refusal (a constraint) is raised as SQLAlchemy's IntegrityError,
+        like execute's."""
         async with self._driver(sql) as driver:
             if self.is_postgresql:
-                await driver.execute(sql, *parameters)
-            else:
-                await driver.execute(sql, parameters)
+                status = await driver.execute(sql, *parameters)  # e.g. "UPDATE 1"
+                count = status.rsplit(" ", 1)[-1]
+                return int(count) if count.isdigit() else 0
+            return (await driver.execute(sql, parameters)).rowcount  # type: ignore[no-any-return]
 
     async def write_returning(self, sql: str, parameters: Sequence[Any]) -> Sequence[Any]:
-        """As `write` on PostgreSQL, with the rows its RETURNING gives."""
-        assert self.is_postgresql, "SQLite's bulk appends read their ids after them"
+        """As `write`, with the rows its RETURNING gives."""
         async with self._driver(sql) as driver:
-            return await driver.fetch(sql, *parameters)  # type: ignore[no-any-return]
+            if self.is_postgresql:
+                return await driver.fetch(sql, *parameters)  # type: ignore[no-any-return]
+            return list(await driver.execute_fetchall(sql, parameters))
 
     @asynccontextmanager
     async def _driver(self, sql: str) -> AsyncIterator[Any]:
