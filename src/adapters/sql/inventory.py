@@ -11,9 +11,10 @@ from sqlalchemy import Boolean, ColumnElement, and_, delete, literal_column, sel
 from sqlalchemy.exc import IntegrityError
 
 from adapters.sql.changes import origin_values
+from adapters.sql.errors import unavailable
 from adapters.sql.products import storable
 from adapters.sql.tables import inventory_records, products
-from adapters.sql.transaction import Transaction, unavailable
+from adapters.sql.transaction import Transaction
 from domain.changes import Origin
 from domain.errors import DomainError, ProductNotFound
 from domain.model import HistoryRow, InventoryRecord, RecordValues

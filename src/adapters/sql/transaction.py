@@ -13,26 +13,24 @@ import asyncpg  # type: ignore[import-untyped]
 from sqlalchemy import Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import CursorResult
-from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.sql import Executable
 
-from domain.errors import StorageUnavailable
+from adapters.sql.errors import (
+    WRITE_WAIT_S,
+    DriverFailure,
+    StorageFailure,
+    busy,
+    is_busy,
+    is_timeout,
+    reason,
+    unavailable,
+)
 
 Parameters = Mapping[str, Any] | Sequence[Mapping[str, Any]]
-StorageFailure = (SQLAlchemyError, OSError)
-"""What a driver or the pool raises when the database cannot serve (OSError: refused sockets)."""
-DriverFailure = (
-    sqlite3.Error,
-    asyncpg.PostgresError,
-    asyncpg.InterfaceError,
-    asyncpg.InternalClientError,  # e.g. a connection the server has just terminated
-    OSError,
-)
-"""What the drivers themselves raise, on the reads that bypass SQLAlchemy."""
 Reader = Callable[[str, Sequence[Any]], Awaitable[Sequence[Any]]]
 """Runs a small read outside any unit of work's connection (see SqlStorage)."""
-WRITE_WAIT_S = 5.0  # as long as SQLite's busy_timeout: the wait for another writer
 # PostgreSQL: writers of one product take its advisory lock (the bigint key space) and the
 # store's in shared mode; a writer of the whole store takes the store's alone (two int keys,
 # a space of its own). Transaction-scoped: the commit or rollback gives them back.
@@ -43,47 +41,7 @@ STORE_LOCK_KEYS = "1937009772, 0"  # 'stkl'
 # that wrote this many rows in bulk refreshes them once committed (0.2 s after 1.1M records).
 ANALYZE_FROM = 10_000
 ANALYZE_POSTGRESQL = "ANALYZE products, inventory_records, changes"
-QUERY_CANCELED = "57014"  # PostgreSQL's SQLSTATE for a statement_timeout (and other cancels)
-LOCK_NOT_AVAILABLE = "55P03"  # ... for a lock_timeout
 logger = logging.getLogger(__name__)
-
-
-def reason(error: BaseException) -> str:
-    """What the driver said, on one line, without the SQL and parameters SQLAlchemy appends."""
-    cause = error.orig if isinstance(error, DBAPIError) else error
-    lines = str(cause).strip().splitlines()
-    return lines[0] if lines else type(cause).__name__
-
-
-def busy() -> StorageUnavailable:
-    return StorageUnavailable(f"the store stayed busy with another write for {WRITE_WAIT_S:g} s")
-
-
-def unavailable(error: BaseException) -> StorageUnavailable:
-    """The domain error for a database that failed while serving a unit of work."""
-    state = _sqlstate(error)
-    if state == QUERY_CANCELED and "statement timeout" in reason(error):
-        return StorageUnavailable(
-            "the database cancelled a statement that ran longer than its statement timeout: "
-            "it is overloaded, or a table is locked"
-        )
-    if state == LOCK_NOT_AVAILABLE:
-        return StorageUnavailable(
-            "the database waited longer than its lock timeout for a lock another connection "
-            f"holds: {reason(error)}"
-        )
-    return StorageUnavailable(f"the database failed: {reason(error)}")
-
-
-def is_timeout(error: BaseException) -> bool:
-    """PostgreSQL gave up on a statement after one of its bounds: asking again waits again."""
-    return _sqlstate(error) in (QUERY_CANCELED, LOCK_NOT_AVAILABLE)
-
-
-def _sqlstate(error: BaseException) -> str | None:
-    cause = error.orig if isinstance(error, DBAPIError) else error
-    state = getattr(cause, "sqlstate", None) or getattr(cause, "pgcode", None)
-    return state if isinstance(state, str) else None
 
 
 class Transaction:
@@ -225,7 +183,7 @@ class Transaction:
                 await self._queue_for_writing()
                 await (await self.connection()).exec_driver_sql("BEGIN IMMEDIATE")
         except (*DriverFailure, *StorageFailure) as error:
-            raise (busy() if _is_busy(error) else unavailable(error)) from error
+            raise (busy() if is_busy(error) else unavailable(error)) from error
         self._locked, self._locked_product = True, product_id
 
     async def _send(self, sql: str) -> None:
@@ -377,11 +335,3 @@ def _advisory_locks(product_id: int | None) -> str:
         f"SELECT pg_advisory_xact_lock_shared({STORE_LOCK_KEYS}), "
         f"pg_advisory_xact_lock({int(product_id)})"
     )
-
-
-def _is_busy(error: BaseException) -> bool:
-    """A wait for another writer that ran out: PostgreSQL's lock timeout, SQLite's busy one."""
-    if _sqlstate(error) == LOCK_NOT_AVAILABLE:
-        return True
-    cause = error.orig if isinstance(error, DBAPIError) else error
-    return "database is locked" in str(cause)
