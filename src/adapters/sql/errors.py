@@ -19,7 +19,6 @@ DriverFailure = (
     OSError,
 )
 """What the drivers themselves raise, on the reads that bypass SQLAlchemy."""
-WRITE_WAIT_S = 5.0  # as long as SQLite's busy_timeout: the wait for another writer
 QUERY_CANCELED = "57014"  # PostgreSQL's SQLSTATE for a statement_timeout (and other cancels)
 LOCK_NOT_AVAILABLE = "55P03"  # ... for a lock_timeout
 
@@ -31,8 +30,8 @@ def reason(error: BaseException) -> str:
     return lines[0] if lines else type(cause).__name__
 
 
-def busy() -> StorageUnavailable:
-    return StorageUnavailable(f"the store stayed busy with another write for {WRITE_WAIT_S:g} s")
+def busy(waited_s: float) -> StorageUnavailable:
+    return StorageUnavailable(f"the store stayed busy with another write for {waited_s:g} s")
 
 
 def unavailable(error: BaseException) -> StorageUnavailable:

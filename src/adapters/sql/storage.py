@@ -14,9 +14,9 @@ import asyncpg  # type: ignore[import-untyped]
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from adapters.sql.errors import WRITE_WAIT_S, DriverFailure, StorageFailure, reason
+from adapters.sql.errors import DriverFailure, StorageFailure, reason
 from adapters.sql.migrations import current_revision, head_revision, is_known_revision
-from adapters.sql.transaction import Transaction
+from adapters.sql.transaction import WRITE_WAIT_S, Transaction
 from adapters.sql.unit_of_work import SqlUnitOfWork
 from adapters.sql.urls import (
     NotSqlStorage,

@@ -18,7 +18,6 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.sql import Executable
 
 from adapters.sql.errors import (
-    WRITE_WAIT_S,
     DriverFailure,
     StorageFailure,
     busy,
@@ -29,6 +28,7 @@ from adapters.sql.errors import (
 )
 
 Parameters = Mapping[str, Any] | Sequence[Mapping[str, Any]]
+WRITE_WAIT_S = 5.0  # as long as SQLite's busy_timeout: the wait for another writer
 Reader = Callable[[str, Sequence[Any]], Awaitable[Sequence[Any]]]
 """Runs a small read outside any unit of work's connection (see SqlStorage)."""
 # PostgreSQL: writers of one product take its advisory lock (the bigint key space) and the
@@ -183,7 +183,7 @@ class Transaction:
                 await self._queue_for_writing()
                 await (await self.connection()).exec_driver_sql("BEGIN IMMEDIATE")
         except (*DriverFailure, *StorageFailure) as error:
-            raise (busy() if is_busy(error) else unavailable(error)) from error
+            raise (busy(WRITE_WAIT_S) if is_busy(error) else unavailable(error)) from error
         self._locked, self._locked_product = True, product_id
 
     async def _send(self, sql: str) -> None:
@@ -206,7 +206,7 @@ class Transaction:
             async with asyncio.timeout(WRITE_WAIT_S):
                 await self._write_lock.acquire()
         except TimeoutError:
-            raise busy() from None
+            raise busy(WRITE_WAIT_S) from None
         self._writing = True
 
     def _done_writing(self) -> None:
