@@ -24,16 +24,22 @@ ROUNDS = 2
 
 
 def baseline_source(revision: str) -> Path:
-    """A revision's src/ folder (with the migrations it finds beside it), from git."""
+    """A revision's src/ folder from git, with this tree's migrations beside it.
+
+    The stores are made by this tree's code, at its schema head; an older revision's code
+    would refuse a head it does not know. Later migrations only add what older code ignores.
+    """
     folder = DATA / f"revision-{revision}"
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     archive = subprocess.run(
-        ["git", "-C", str(ROOT.parent), "archive", revision, "src", "alembic", "alembic.ini"],
+        ["git", "-C", str(ROOT.parent), "archive", revision, "src"],
         check=True,
         capture_output=True,
     ).stdout
     subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
+    shutil.copytree(ROOT.parent / "alembic", folder / "alembic")
+    shutil.copy(ROOT.parent / "alembic.ini", folder / "alembic.ini")
     return folder / "src"
 
 

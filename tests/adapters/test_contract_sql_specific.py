@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import re
+import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -341,3 +342,42 @@ async def test_values_no_column_can_hold_match_nothing_instead_of_failing(sql_ur
         assert await uow.changes.of_import("abc123", too_large, 10) == []
         [entry] = await uow.changes.find(ChangeQuery(before_id=too_large))
         assert entry.id == last_id
+
+
+async def test_a_commit_that_fails_gives_back_no_open_transaction(
+    sql_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A connection back in the pool inside a transaction would hold the write lock (SQLite)
+    or the advisory locks (PostgreSQL) for as long as the pool keeps it."""
+    import aiosqlite
+    import asyncpg  # type: ignore[import-untyped]
+
+    async def refused(*_args: object) -> None:
+        raise sqlite3.OperationalError("disk I/O error")
+
+    real_execute = asyncpg.Connection.execute
+
+    async def refused_commit(self: object, sql: str, *args: object, **kwargs: object) -> object:
+        if sql == "COMMIT":
+            raise asyncpg.DiskFullError("could not write: no space left on device")
+        return await real_execute(self, sql, *args, **kwargs)
+
+    async with opened(sql_url) as first, opened(sql_url) as second:
+        async with first.unit_of_work() as uow:
+            await uow.products.add(Product(1, "Blue widget"))
+            await uow.commit()
+        with monkeypatch.context() as patch:
+            patch.setattr(aiosqlite.Connection, "commit", refused)
+            patch.setattr(asyncpg.Connection, "execute", refused_commit)
+            with pytest.raises(StorageUnavailable):
+                async with first.unit_of_work() as uow:
+                    await uow.lock(1)
+                    await uow.inventory.put(InventoryRecord(1, DAY, 4))
+                    await uow.commit()
+        async with second.unit_of_work() as uow:  # another process's writer gets in at once
+            async with asyncio.timeout(2):
+                await uow.lock(1)
+                await uow.inventory.put(InventoryRecord(1, DAY, 5))
+                await uow.commit()
+        async with first.unit_of_work() as uow:
+            assert await uow.inventory.get(1, DAY) == InventoryRecord(1, DAY, 5)

@@ -129,6 +129,15 @@ def agree(lines: list[str], known: int = 0) -> None:
 @example([ORIGIN_LINE, "1;x;01-01-2026;;5;"], 1)  # known, but still a bad line
 @example([ORIGIN_LINE, '+5;2026-11-27T10:31:02Z;edit;;"a;b";', "1;7;01-01-2026;;5;"], 0)
 @example(["1;7;01-01-2026;;5;"], 0)  # before any origin line
+@example(  # one id twice, in two blocks (a quoted origin line starts another)
+    [
+        ORIGIN_LINE,
+        "1;1;01-01-2026;;;",
+        '+;2026-11-27T10:31:02.123456Z;edit;;"a;b";',
+        "01;1;01-01-2026;;;",
+    ],
+    0,
+)
 def test_the_bulk_reader_and_the_careful_one_agree_on_every_text(
     lines: list[str], known: int
 ) -> None:

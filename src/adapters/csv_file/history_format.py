@@ -192,12 +192,16 @@ def parse_line(text: str, line: int) -> Origin | Entry:
 
 
 def read_carefully(
-    lines: Iterable[str], line: int, expected: int, origin: Origin | None
+    lines: Iterable[str],
+    line: int,
+    expected: int,
+    origin: Origin | None,
+    previous: int | None = None,
 ) -> Iterator[tuple[Origin, Entry]]:
     """The entries of history lines (no header, no line breaks), the first being line number
     `line`, with the origin each belongs to; `expected`: the id the next entry must have,
-    those below it being known already (skipped, but checked). BadLine at the first bad line."""
-    previous: int | None = None
+    those below it being known already (skipped, but checked); `previous`: the id of the entry
+    line just before these, if any. BadLine at the first bad line."""
     for number_, text in enumerate(lines, start=line):
         parsed = parse_line(text, number_)
         if isinstance(parsed, Origin):

@@ -130,6 +130,7 @@ class Reader:
         self._days: dict[str, int] = {}
         self._levels: dict[str, int] = {}
         self._authors: Authors = {}  # (actor, note, import id) as written -> as they were
+        self._last: int | None = None  # the id of the last entry line this reader read
 
     def feed(self, text: str, line: int) -> None:
         """Whole lines of history text (no header), the first being line number `line`."""
@@ -200,6 +201,8 @@ class Reader:
         expected = len(self.log) + 1
         if first > expected:
             raise ValueError("entries are lost")
+        if self._last is not None and first != self._last + 1:  # across blocks, as within
+            raise ValueError("ids that do not follow each other")
         if self.origin is None and (not origins or origins[0][0] > 0):
             raise ValueError("an entry before any origin line")
         if len(self._levels) > LEVELS_KEPT:
@@ -211,6 +214,7 @@ class Reader:
             _column(columns[4], self._levels, level),
             _column(columns[5], {}, change_id),
         )
+        self._last = first + count - 1
         skip = expected - first
         if skip >= count:  # known already: the journal's copy of entries folded since
             return
@@ -227,7 +231,7 @@ class Reader:
         """The first line of a block that fails, read one by one, with what is wrong."""
         lines = block.split("\n")[:-1]
         try:
-            for _ in read_carefully(lines, line, len(self.log) + 1, self.origin):
+            for _ in read_carefully(lines, line, len(self.log) + 1, self.origin, self._last):
                 pass
         except BadLine as error:
             return error

@@ -107,6 +107,11 @@ class SqlChangeRepository(ChangeRepository):
             (pid, iso.get(date) or iso.setdefault(date, date.isoformat()), before, after, undoes)
             for pid, date, before, after, undoes in batch
         ]
+        if len(rows) == 1:  # an edit's one entry: its id in the same round trip
+            found = await self._tx.write_returning(
+                f"{INSERT_SQLITE} RETURNING id", [*rows[0], *shared]
+            )
+            return int(found[0][0])
         if len(rows) < STAGE_FROM:
             await self._tx.write_rows(INSERT_SQLITE, [(*row, *shared) for row in rows])
         else:

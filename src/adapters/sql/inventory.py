@@ -7,13 +7,15 @@ from collections.abc import AsyncGenerator, AsyncIterator, Iterator, Sequence
 from typing import Any
 
 import asyncpg  # type: ignore[import-untyped]
-from sqlalchemy import Boolean, ColumnElement, and_, delete, literal_column, select, update
+from sqlalchemy import Boolean, ColumnElement, and_, delete, literal_column, select
 from sqlalchemy.exc import IntegrityError
 
+from adapters.sql import inventory_sql as statements
 from adapters.sql.changes import origin_values
+from adapters.sql.errors import DriverFailure, StorageFailure, unavailable
 from adapters.sql.products import storable
 from adapters.sql.tables import inventory_records, products
-from adapters.sql.transaction import DriverFailure, StorageFailure, Transaction, unavailable
+from adapters.sql.transaction import Transaction
 from domain.changes import Origin
 from domain.errors import DomainError, ProductNotFound
 from domain.model import HistoryRow, InventoryRecord, RecordValues
@@ -21,55 +23,7 @@ from domain.ports import InventoryRepository
 
 RECORDS = inventory_records.c
 WRITE_BATCH = 10_000  # rows per statement: bounded memory for the parameters
-# A bulk write and its history entries: the records are staged once, then one statement
-# journals them (the level each replaces found by a join, not read first) and another
-# writes them: on SQLite faster than an executemany into each table
-# (bench/results/design-timings.md). PostgreSQL runs all of it as one statement, whose parts
-# all see the table as it was before it.
-STAGING_SQLITE = (
-    "CREATE TEMP TABLE IF NOT EXISTS staged_records "
-    "(product_id INTEGER, date TEXT, level INTEGER, undoes INTEGER)"
-)
-STAGE_SQLITE = "INSERT INTO staged_records VALUES (?, ?, ?, ?)"
-JOURNAL_STAGED_SQLITE = (
-    "INSERT INTO changes (product_id, date, level_before, level_after, undoes, "
-    "at, actor, cause, import_id, note) "
-    "SELECT s.product_id, s.date, r.inventory_level, s.level, s.undoes, ?, ?, ?, ?, ? "
-    "FROM staged_records s LEFT JOIN inventory_records r "
-    "ON r.product_id = s.product_id AND r.date = s.date ORDER BY s.rowid"
-)
-WRITE_STAGED_SQLITE = (
-    "INSERT INTO inventory_records (product_id, date, inventory_level) "
-    "SELECT product_id, date, level FROM staged_records WHERE true "
-    "ON CONFLICT (product_id, date) DO UPDATE SET inventory_level = excluded.inventory_level"
-)
-# Records the join found absent are inserted plainly: an ON CONFLICT insert of a new row
-# costs PostgreSQL a speculative insertion (bench/results/design-timings.md). Should another
-# writer commit one of them meanwhile, the insert fails on the key and the batch runs
-# again (RACES_RETRIED), its fresh snapshot then journaling the level that writer left.
-WRITE_AND_JOURNAL_POSTGRESQL = (
-    "WITH s AS (SELECT s.*, r.inventory_level AS before "
-    "FROM unnest($1::bigint[], $2::date[], $3::integer[], $4::bigint[]) "
-    "WITH ORDINALITY AS s(product_id, date, level, undoes, n) "
-    "LEFT JOIN inventory_records r ON r.product_id = s.product_id AND r.date = s.date), "
-    "journaled AS (INSERT INTO changes (product_id, date, level_before, level_after, undoes, "
-    "at, actor, cause, import_id, note) "
-    "SELECT product_id, date, before, level, undoes, "
-    "$5::timestamptz, $6::text, $7::text, $8::text, $9::text FROM s ORDER BY n RETURNING id), "
-    # an upsert, not an UPDATE: a record deleted meanwhile is written all the same
-    "replaced AS (INSERT INTO inventory_records (product_id, date, inventory_level) "
-    "SELECT product_id, date, level FROM s WHERE before IS NOT NULL "
-    "ON CONFLICT (product_id, date) DO UPDATE SET inventory_level = EXCLUDED.inventory_level), "
-    "added AS (INSERT INTO inventory_records (product_id, date, inventory_level) "
-    "SELECT product_id, date, level FROM s WHERE before IS NULL) "
-    "SELECT max(id) FROM journaled"  # ids follow the order of the entries, as in changes.py
-)
 RACES_RETRIED = 3
-REMOVE_SQLITE = "DELETE FROM inventory_records WHERE product_id = ? AND date = ?"
-REMOVE_POSTGRESQL = (
-    "DELETE FROM inventory_records r USING unnest($1::bigint[], $2::date[]) AS k(product_id, day) "
-    "WHERE r.product_id = k.product_id AND r.date = k.day"
-)
 MAX_DATES_KEPT = 100_000  # ISO texts read back as dates, kept: a history repeats the same days
 _DATES: dict[str, dt.date] = {}
 IDS_PER_QUERY = 1_000  # well under the bind-parameter limits (32766 SQLite, 32767 asyncpg)
@@ -83,9 +37,11 @@ class SqlInventoryRepository(InventoryRepository):
     async def get(self, product_id: int, date: dt.date) -> InventoryRecord | None:
         if not storable(product_id):
             return None
-        query = select(RECORDS.inventory_level).where(_key(product_id, date))
-        level = (await self._tx.execute(query)).scalar()
-        return None if level is None else InventoryRecord(product_id, date, level)
+        if self._tx.is_postgresql:
+            found = await self._tx.rows(statements.LEVEL_POSTGRESQL, [product_id, date])
+        else:
+            found = await self._tx.rows(statements.LEVEL_SQLITE, [product_id, date.isoformat()])
+        return InventoryRecord(product_id, date, found[0][0]) if found else None
 
     async def history(
         self, product_ids: Sequence[int] | None, start: dt.date | None, end: dt.date | None
@@ -124,11 +80,10 @@ class SqlInventoryRepository(InventoryRepository):
     ) -> AsyncIterator[Sequence[Sequence[Any]]]:
         """The rows of one statement, `rows` at a time, straight from the driver."""
         try:
+            await self._tx.begin()
             connection = await self._tx.connection()
             driver: Any = (await connection.get_raw_connection()).driver_connection
             if self._tx.is_postgresql:
-                if not driver.is_in_transaction():  # SQLAlchemy sends BEGIN with a statement
-                    await connection.exec_driver_sql("SELECT 1")  # of its own; cursors need it
                 cursor = await driver.cursor(sql, *parameters)
                 while batch := await cursor.fetch(rows):
                     yield batch
@@ -197,18 +152,20 @@ class SqlInventoryRepository(InventoryRepository):
         if self._tx.is_postgresql:
             columns = [list(column) for column in zip(*batch, strict=True)]
             parameters = [*columns, list(marks), *shared]
-            found = await self._tx.write_returning(WRITE_AND_JOURNAL_POSTGRESQL, parameters)
+            found = await self._tx.write_returning(
+                statements.WRITE_AND_JOURNAL_POSTGRESQL, parameters
+            )
             return int(found[0][0])
         iso: dict[dt.date, str] = {}  # a batch repeats few days: each written once
         staged = [
             (pid, iso.get(day) or iso.setdefault(day, day.isoformat()), level, mark)
             for (pid, day, level), mark in zip(batch, marks, strict=True)
         ]
-        await self._tx.write(STAGING_SQLITE, [])
+        await self._tx.write(statements.STAGING_SQLITE, [])
         await self._tx.write("DELETE FROM staged_records", [])
-        await self._tx.write_rows(STAGE_SQLITE, staged)
-        await self._tx.write(JOURNAL_STAGED_SQLITE, shared)
-        await self._tx.write(WRITE_STAGED_SQLITE, [])
+        await self._tx.write_rows(statements.STAGE_SQLITE, staged)
+        await self._tx.write(statements.JOURNAL_STAGED_SQLITE, shared)
+        await self._tx.write(statements.WRITE_STAGED_SQLITE, [])
         # The transaction holds SQLite's write lock: no other writer's ids.
         found = await self._tx.rows("SELECT max(id) FROM changes", [], small=False)
         return int(found[0][0])
@@ -222,7 +179,7 @@ class SqlInventoryRepository(InventoryRepository):
     async def remove_many(self, keys: Sequence[tuple[int, dt.date]]) -> None:
         # As put_many: the driver's own bulk statement, one primary-key lookup per key.
         postgresql = self._tx.is_postgresql
-        sql = REMOVE_POSTGRESQL if postgresql else REMOVE_SQLITE
+        sql = statements.REMOVE_POSTGRESQL if postgresql else statements.REMOVE_SQLITE
         rows = [
             (pid, date if postgresql else date.isoformat()) for pid, date in keys if storable(pid)
         ]
@@ -262,13 +219,15 @@ class SqlInventoryRepository(InventoryRepository):
         return bool(result.scalar_one())
 
     async def _update_or_insert(self, record: InventoryRecord) -> bool:
-        # SQLite has no xmax. The UPDATE takes the database's write lock, so no other writer can
-        # slip in between it and the INSERT: "new" is exact.
-        updating = update(inventory_records).where(_key(record.product_id, record.date))
-        result = await self._tx.execute(updating.values(inventory_level=record.level))
-        if result.rowcount > 0:
+        # SQLite has no xmax. The transaction holds the database's write lock, so no other
+        # writer can slip in between the UPDATE and the INSERT: "new" is exact.
+        day = record.date.isoformat()
+        if (
+            await self._tx.write(statements.UPDATE_SQLITE, (record.level, record.product_id, day))
+            > 0
+        ):
             return False
-        await self._tx.execute(self._upsert(), _values(record))
+        await self._tx.write(statements.INSERT_SQLITE, (record.product_id, day, record.level))
         return True
 
     async def _missing_product(

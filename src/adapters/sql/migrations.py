@@ -16,7 +16,7 @@ from sqlalchemy import Connection, event, inspect, pool, text
 from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from adapters.sql.transaction import StorageFailure, reason
+from adapters.sql.errors import StorageFailure, reason
 from adapters.sql.urls import NotSqlStorage, create_sqlite_folder, database_url, shown
 from domain.errors import StorageUnavailable
 

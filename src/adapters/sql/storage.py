@@ -14,8 +14,9 @@ import asyncpg  # type: ignore[import-untyped]
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from adapters.sql.errors import DriverFailure, StorageFailure, reason
 from adapters.sql.migrations import current_revision, head_revision, is_known_revision, upgrade
-from adapters.sql.transaction import DriverFailure, StorageFailure, Transaction, reason
+from adapters.sql.transaction import WRITE_WAIT_S, Transaction
 from adapters.sql.unit_of_work import SqlUnitOfWork
 from adapters.sql.urls import (
     NotSqlStorage,
@@ -37,16 +38,17 @@ SQLITE_PRAGMAS = (
     "PRAGMA temp_store=MEMORY",
 )
 # A request waits at most 10 s for a free connection, then gets StorageUnavailable (a 503).
-POOL = {"pool_size": 5, "max_overflow": 10, "pool_timeout": 10}
+# No reset on return: a Transaction rolls back what it leaves open itself (see its close).
+POOL = {"pool_size": 5, "max_overflow": 10, "pool_timeout": 10, "pool_reset_on_return": None}
 # The reader (SQLite): a failed wait for the database falls back to the unit of work's own
 # connection, off the event loop, so this wait is short.
 READER_PRAGMAS = ("PRAGMA query_only=ON", "PRAGMA busy_timeout=50")
 READERS = 5  # PostgreSQL connections for small reads, besides SQLAlchemy's pool
 CONNECT_TIMEOUT_S = 10
-# PostgreSQL: no statement waits longer than this for a lock (the writers' advisory locks set
-# the same per transaction), so a table someone locked makes reads fail with a reason rather
-# than hang for as long as the lock is held.
-LOCK_TIMEOUT_MS = 5000
+# PostgreSQL: no statement waits longer than this for a lock (the writers' advisory locks
+# included), so a table someone locked makes reads fail with a reason rather than hang for as
+# long as the lock is held.
+LOCK_TIMEOUT_MS = int(WRITE_WAIT_S * 1000)
 
 
 class SqlStorage:
@@ -184,8 +186,16 @@ class SqlStorage:
             engine = create_async_engine(self.url, **POOL)
             event.listen(engine.sync_engine, "connect", _set_pragmas)
             return engine
-        # pre_ping: a server restart otherwise surfaces as one failed request per pooled connection
-        return create_async_engine(self.url, pool_pre_ping=True, connect_args=self._connect, **POOL)
+        # pre_ping: a server restart otherwise surfaces as one failed request per pooled
+        # connection. AUTOCOMMIT: the transaction sends its own BEGIN (see Transaction), and
+        # the ping is then one round trip, not three (BEGIN, ping, ROLLBACK).
+        return create_async_engine(
+            self.url,
+            isolation_level="AUTOCOMMIT",
+            pool_pre_ping=True,
+            connect_args=self._connect,
+            **POOL,
+        )
 
     async def _check_schema(self, engine: AsyncEngine) -> None:
         try:

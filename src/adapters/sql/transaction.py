@@ -13,26 +13,24 @@ import asyncpg  # type: ignore[import-untyped]
 from sqlalchemy import Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import CursorResult
-from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.sql import Executable
 
-from domain.errors import StorageUnavailable
+from adapters.sql.errors import (
+    DriverFailure,
+    StorageFailure,
+    busy,
+    is_busy,
+    is_timeout,
+    reason,
+    unavailable,
+)
 
 Parameters = Mapping[str, Any] | Sequence[Mapping[str, Any]]
-StorageFailure = (SQLAlchemyError, OSError)
-"""What a driver or the pool raises when the database cannot serve (OSError: refused sockets)."""
-DriverFailure = (
-    sqlite3.Error,
-    asyncpg.PostgresError,
-    asyncpg.InterfaceError,
-    asyncpg.InternalClientError,  # e.g. a connection the server has just terminated
-    OSError,
-)
-"""What the drivers themselves raise, on the reads that bypass SQLAlchemy."""
+WRITE_WAIT_S = 5.0  # as long as SQLite's busy_timeout: the wait for another writer
 Reader = Callable[[str, Sequence[Any]], Awaitable[Sequence[Any]]]
 """Runs a small read outside any unit of work's connection (see SqlStorage)."""
-WRITE_WAIT_S = 5.0  # as long as SQLite's busy_timeout: the wait for another writer
 # PostgreSQL: writers of one product take its advisory lock (the bigint key space) and the
 # store's in shared mode; a writer of the whole store takes the store's alone (two int keys,
 # a space of its own). Transaction-scoped: the commit or rollback gives them back.
@@ -43,47 +41,7 @@ STORE_LOCK_KEYS = "1937009772, 0"  # 'stkl'
 # that wrote this many rows in bulk refreshes them once committed (0.2 s after 1.1M records).
 ANALYZE_FROM = 10_000
 ANALYZE_POSTGRESQL = "ANALYZE products, inventory_records, changes"
-QUERY_CANCELED = "57014"  # PostgreSQL's SQLSTATE for a statement_timeout (and other cancels)
-LOCK_NOT_AVAILABLE = "55P03"  # ... for a lock_timeout
 logger = logging.getLogger(__name__)
-
-
-def reason(error: BaseException) -> str:
-    """What the driver said, on one line, without the SQL and parameters SQLAlchemy appends."""
-    cause = error.orig if isinstance(error, DBAPIError) else error
-    lines = str(cause).strip().splitlines()
-    return lines[0] if lines else type(cause).__name__
-
-
-def busy() -> StorageUnavailable:
-    return StorageUnavailable(f"the store stayed busy with another write for {WRITE_WAIT_S:g} s")
-
-
-def unavailable(error: BaseException) -> StorageUnavailable:
-    """The domain error for a database that failed while serving a unit of work."""
-    state = _sqlstate(error)
-    if state == QUERY_CANCELED and "statement timeout" in reason(error):
-        return StorageUnavailable(
-            "the database cancelled a statement that ran longer than its statement timeout: "
-            "it is overloaded, or a table is locked"
-        )
-    if state == LOCK_NOT_AVAILABLE:
-        return StorageUnavailable(
-            "the database waited longer than its lock timeout for a lock another connection "
-            f"holds: {reason(error)}"
-        )
-    return StorageUnavailable(f"the database failed: {reason(error)}")
-
-
-def is_timeout(error: BaseException) -> bool:
-    """PostgreSQL gave up on a statement after one of its bounds: asking again waits again."""
-    return _sqlstate(error) in (QUERY_CANCELED, LOCK_NOT_AVAILABLE)
-
-
-def _sqlstate(error: BaseException) -> str | None:
-    cause = error.orig if isinstance(error, DBAPIError) else error
-    state = getattr(cause, "sqlstate", None) or getattr(cause, "pgcode", None)
-    return state if isinstance(state, str) else None
 
 
 class Transaction:
@@ -102,6 +60,12 @@ class Transaction:
     found the database busy would instead sleep in SQLite's busy handler, in steps of up to
     100 ms, long after the lock was free. Other processes' writers still wait through the
     busy timeout. PostgreSQL takes advisory locks: a product's, or the whole store's.
+
+    PostgreSQL's connections are in autocommit as far as SQLAlchemy and asyncpg know: the
+    transaction sends BEGIN itself, in one round trip with its locks, and its COMMIT or
+    ROLLBACK. SQLAlchemy's adapter would send BEGIN on a trip of its own, before the first
+    statement it runs. A unit of work that only reads sends neither: under READ COMMITTED each
+    statement sees the latest commits, in a transaction or not.
     """
 
     def __init__(
@@ -118,6 +82,7 @@ class Transaction:
         self._locked_product: int | None = None  # ... for this product; None: the whole store
         self._bulk_rows = 0  # written by bulk statements, since the last commit
         self._wrote = False  # its reads must see its own writes, on its connection
+        self._begun = False  # PostgreSQL: this transaction sent its BEGIN (see `lock`)
         self._connection: AsyncConnection | None = None
         self.is_postgresql = engine.dialect.name == "postgresql"
 
@@ -144,8 +109,11 @@ class Transaction:
         self._locked = False
         bulk_rows, self._bulk_rows = self._bulk_rows, 0
         try:
+            if self._begun:
+                await self._send("COMMIT" if commit else "ROLLBACK")
+                self._begun = False  # only once sent: else `close` rolls back
             await (self._connection.commit() if commit else self._connection.rollback())
-        except StorageFailure as error:
+        except (*DriverFailure, *StorageFailure) as error:
             raise unavailable(error) from error
         finally:
             self._done_writing()
@@ -166,13 +134,39 @@ class Transaction:
             logger.warning("could not refresh the table statistics: %s", reason(error))
 
     async def close(self) -> None:
-        """Give the connection back to the pool, rolling back what was not committed."""
-        connection, self._connection = self._connection, None
+        """Give the connection back to the pool, rolling back what was not committed.
+
+        The pool itself does not (no reset on return: after a commit, a rollback is one more
+        round trip, inside the section every SQLite writer queues for), and it would not see
+        the BEGIN that PostgreSQL's transactions send themselves.
+        """
         try:
-            if connection is not None:
-                await connection.close()
+            if self._connection is not None and await self._in_transaction():
+                try:
+                    if self.is_postgresql:
+                        await self._send("ROLLBACK")
+                    else:  # the driver's: SQLAlchemy's knows nothing after a failed COMMIT
+                        raw = await self._connection.get_raw_connection()
+                        driver: Any = raw.driver_connection
+                        await driver.rollback()
+                except (*DriverFailure, *StorageFailure):
+                    await self._connection.invalidate()  # a broken one never goes back
         finally:
-            self._done_writing()
+            self._begun = False
+            connection, self._connection = self._connection, None
+            try:
+                if connection is not None:
+                    await connection.close()
+            finally:
+                self._done_writing()
+
+    async def _in_transaction(self) -> bool:
+        if self.is_postgresql:
+            return self._begun
+        assert self._connection is not None
+        raw = await self._connection.get_raw_connection()
+        driver: Any = raw.driver_connection  # aiosqlite's: this reads sqlite3's own flag
+        return bool(driver.in_transaction)
 
     async def lock(self, product_id: int | None) -> None:
         """Keep other writers off the product (the store when None) until the transaction
@@ -181,19 +175,31 @@ class Transaction:
             if self._locked_product is None or self._locked_product == product_id:
                 return
             raise RuntimeError("a unit of work locks once, before it reads what it checks")
-        if self.is_postgresql:
-            await self._statement(_advisory_locks(product_id))
-        else:
-            await self._queue_for_writing()
-            await self._statement("BEGIN IMMEDIATE")
+        try:
+            if self.is_postgresql:
+                begin = "" if self._begun else "BEGIN; "
+                self._begun = True  # even if the lock fails: its error leaves BEGIN open
+                await self._send(f"{begin}{_advisory_locks(product_id)}")
+            else:
+                await self._queue_for_writing()
+                await (await self.connection()).exec_driver_sql("BEGIN IMMEDIATE")
+        except (*DriverFailure, *StorageFailure) as error:
+            raise (busy(WRITE_WAIT_S) if is_busy(error) else unavailable(error)) from error
         self._locked, self._locked_product = True, product_id
 
-    async def _statement(self, sql: str) -> None:
-        """Run a locking statement through SQLAlchemy (which sends PostgreSQL its BEGIN)."""
-        try:
-            await (await self.connection()).exec_driver_sql(sql)
-        except StorageFailure as error:
-            raise (busy() if _is_busy(error) else unavailable(error)) from error
+    async def begin(self) -> None:
+        """PostgreSQL: a transaction for a read that needs one (a cursor keeps its statement's
+        snapshot in it); SQLite's statements keep theirs on their own."""
+        if self.is_postgresql and not self._begun:
+            self._begun = True
+            await self._send("BEGIN")
+
+    async def _send(self, sql: str) -> None:
+        """PostgreSQL: statements without parameters, in one round trip (asyncpg's simple
+        query protocol), around SQLAlchemy, which would prepare them first."""
+        raw = await (await self.connection()).get_raw_connection()
+        driver: Any = raw.driver_connection  # asyncpg's connection
+        await driver.execute(sql)
 
     async def _before_write(self) -> None:
         """A write that did not lock first locks the whole store."""
@@ -208,7 +214,7 @@ class Transaction:
             async with asyncio.timeout(WRITE_WAIT_S):
                 await self._write_lock.acquire()
         except TimeoutError:
-            raise busy() from None
+            raise busy(WRITE_WAIT_S) from None
         self._writing = True
 
     def _done_writing(self) -> None:
@@ -271,30 +277,28 @@ class Transaction:
             else:
                 await driver.executemany(sql, rows)
 
-    async def write(self, sql: str, parameters: Sequence[Any]) -> None:
-        """Run one statement straight through the driver (bulk writes from staged rows); a
-        refusal (a constraint) is raised as SQLAlchemy's IntegrityError, like execute's."""
+    async def write(self, sql: str, parameters: Sequence[Any]) -> int:
+        """Run one statement straight through the driver, one round trip, and tell how many
+        rows it changed; a refusal (a constraint) is raised as SQLAlchemy's IntegrityError,
+        like execute's."""
         async with self._driver(sql) as driver:
             if self.is_postgresql:
-                await driver.execute(sql, *parameters)
-            else:
-                await driver.execute(sql, parameters)
+                status = await driver.execute(sql, *parameters)  # e.g. "UPDATE 1"
+                count = status.rsplit(" ", 1)[-1]
+                return int(count) if count.isdigit() else 0
+            return (await driver.execute(sql, parameters)).rowcount  # type: ignore[no-any-return]
 
     async def write_returning(self, sql: str, parameters: Sequence[Any]) -> Sequence[Any]:
-        """As `write` on PostgreSQL, with the rows its RETURNING gives."""
-        assert self.is_postgresql, "SQLite's bulk appends read their ids after them"
+        """As `write`, with the rows its RETURNING gives."""
         async with self._driver(sql) as driver:
-            return await driver.fetch(sql, *parameters)  # type: ignore[no-any-return]
+            if self.is_postgresql:
+                return await driver.fetch(sql, *parameters)  # type: ignore[no-any-return]
+            return list(await driver.execute_fetchall(sql, parameters))
 
     @asynccontextmanager
     async def _driver(self, sql: str) -> AsyncIterator[Any]:
         """This unit of work's driver connection (aiosqlite's or asyncpg's) for a write,
-        inside its transaction.
-
-        SQLAlchemy's asyncpg adapter sends BEGIN only ahead of a statement of its own: a write
-        given to asyncpg before that would run, and commit, on its own. The lock comes first,
-        through SQLAlchemy, so that never happens.
-        """
+        inside its transaction: the lock, taken first, begins it."""
         await self._before_write()
         self._wrote = True
         try:
@@ -321,6 +325,7 @@ class Transaction:
         if not self.is_postgresql:
             yield
             return
+        await self._before_write()  # a SAVEPOINT outside BEGIN is an error
         try:
             savepoint = await (await self.connection()).begin_nested()
         except StorageFailure as error:
@@ -330,19 +335,11 @@ class Transaction:
 
 
 def _advisory_locks(product_id: int | None) -> str:
-    """The statement taking PostgreSQL's locks for a writer, waiting at most WRITE_WAIT_S."""
-    timeout = f"set_config('lock_timeout', '{int(WRITE_WAIT_S * 1000)}ms', true)"
+    """The statement taking PostgreSQL's locks for a writer; it waits at most the session's
+    lock_timeout (the storage sets it to WRITE_WAIT_S)."""
     if product_id is None:
-        return f"SELECT {timeout}, pg_advisory_xact_lock({STORE_LOCK_KEYS})"
+        return f"SELECT pg_advisory_xact_lock({STORE_LOCK_KEYS})"
     return (
-        f"SELECT {timeout}, pg_advisory_xact_lock_shared({STORE_LOCK_KEYS}), "
+        f"SELECT pg_advisory_xact_lock_shared({STORE_LOCK_KEYS}), "
         f"pg_advisory_xact_lock({int(product_id)})"
     )
-
-
-def _is_busy(error: BaseException) -> bool:
-    """A wait for another writer that ran out: PostgreSQL's lock timeout, SQLite's busy one."""
-    if _sqlstate(error) == LOCK_NOT_AVAILABLE:
-        return True
-    cause = error.orig if isinstance(error, DBAPIError) else error
-    return "database is locked" in str(cause)

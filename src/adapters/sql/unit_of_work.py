@@ -7,9 +7,10 @@ from types import TracebackType
 from typing import Self
 
 from adapters.sql.changes import SqlChangeRepository
+from adapters.sql.errors import StorageFailure, unavailable
 from adapters.sql.inventory import SqlInventoryRepository
 from adapters.sql.products import SqlProductRepository
-from adapters.sql.transaction import StorageFailure, Transaction, unavailable
+from adapters.sql.transaction import Transaction
 from domain.ports import UnitOfWork
 
 
