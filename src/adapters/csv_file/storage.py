@@ -17,9 +17,9 @@ import time
 from pathlib import Path
 
 from adapters.csv_file import disk, file_io, folding, history_file, journal, saves
-from adapters.csv_file.unit_of_work import CsvUnitOfWork
 from adapters.memory.changes import ChangeLog
 from adapters.memory.index import Change, Index
+from adapters.memory.unit_of_work import IndexUnitOfWork
 from domain.errors import StorageUnavailable
 
 MIN_FOLD_BYTES = 1 << 20  # below this a journal is folded only when the store is idle
@@ -88,8 +88,8 @@ class CsvStorage:
     def migrate(self) -> None:
         """Nothing to migrate: the file has no schema."""
 
-    def unit_of_work(self) -> CsvUnitOfWork:
-        return CsvUnitOfWork(self)
+    def unit_of_work(self) -> IndexUnitOfWork:
+        return IndexUnitOfWork(lambda: self.index, self.acquire, self.release, self.persist)
 
     async def fold(self, *, quietly: bool = False) -> None:
         """Write the journal's commits into the file and empty the journal; put off while
@@ -124,7 +124,6 @@ class CsvStorage:
         except BaseException:
             self.lock.release()
             raise
-        self.index.forget_undo()
 
     def release(self) -> None:
         assert self._lock_fd is not None

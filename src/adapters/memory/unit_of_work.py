@@ -1,8 +1,9 @@
-"""A unit of work over the in-memory index: one transaction at a time."""
+"""The unit of work of the stores that keep everything in the index: memory and CSV."""
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from types import TracebackType
 from typing import Self
 
@@ -15,29 +16,41 @@ from adapters.memory.repositories import (
 from domain.ports import UnitOfWork
 
 
-class MemoryUnitOfWork(UnitOfWork):
-    """Holds the store's lock for the whole transaction, so readers never see half a change."""
+class IndexUnitOfWork(UnitOfWork):
+    """Holds the store's locks for the whole transaction, so readers never see half a change,
+    and changes the index in place; a rollback undoes it from the index's undo log.
 
-    def __init__(self, index: Index, lock: asyncio.Lock) -> None:
-        self._index = index
-        self._lock = lock
+    The store gives its locks (`acquire`, `release`), the index once they are held (the CSV
+    store may load a new one from the disk then), and how a commit is made durable
+    (`persist`; none in memory).
+    """
+
+    def __init__(
+        self,
+        index: Callable[[], Index],
+        acquire: Callable[[], Awaitable[object]],
+        release: Callable[[], None],
+        persist: Callable[[], Awaitable[None]] | None = None,
+    ) -> None:
+        self._index, self._acquire, self._release, self._persist = index, acquire, release, persist
         self._held = False
+
+    async def __aenter__(self) -> Self:
+        await self._acquire()
+        self._held = True
+        index = self._index()
+        index.forget_undo()
         self.products = MemoryProductRepository(index)
         self.inventory = MemoryInventoryRepository(index, self._let_go)
         self.changes = MemoryChangeRepository(index)
-
-    async def __aenter__(self) -> Self:
-        await self._lock.acquire()
-        self._held = True
-        self._index.forget_undo()
         return self
 
     def _let_go(self) -> None:
-        """Give the store back early: a read has copied what it reads. Only when this
+        """Give the locks back early: a read has copied what it reads. Only when this
         transaction changed nothing, so there is nothing left to roll back."""
-        if self._held and self._index.untouched():
+        if self._held and self._index().untouched():
             self._held = False
-            self._lock.release()
+            self._release()
 
     async def lock(self, product_id: int | None = None) -> None:
         """Nothing more to take: the whole store is this transaction's from the start."""
@@ -54,13 +67,31 @@ class MemoryUnitOfWork(UnitOfWork):
         try:
             await self.rollback()
         finally:
-            self._lock.release()
+            self._release()
 
     async def commit(self) -> None:
-        self._index.forget_undo()
+        """Make the changes durable. The files are written in threads, which a cancel (the
+        shutdown grace running out) cannot stop: so a cancel waits for them to end, keeping
+        the locks meanwhile, and a commit they made durable stands and is answered as done."""
+        if self._persist is not None:
+            persisting = asyncio.ensure_future(self._persist())
+            try:
+                await asyncio.shield(persisting)
+            except asyncio.CancelledError:
+                await asyncio.wait([persisting])
+                if persisting.cancelled() or persisting.exception() is not None:
+                    await self.rollback()
+                    raise
+                task = asyncio.current_task()
+                if task is not None:
+                    task.uncancel()
+            except BaseException:
+                await self.rollback()
+                raise
+        self._index().forget_undo()
 
     async def rollback(self) -> None:
-        self._index.undo()
+        self._index().undo()
 
 
 class MemoryStorage:
@@ -78,8 +109,8 @@ class MemoryStorage:
     async def close(self) -> None:
         """Nothing to close."""
 
-    def unit_of_work(self) -> MemoryUnitOfWork:
-        return MemoryUnitOfWork(self._index, self._lock)
+    def unit_of_work(self) -> IndexUnitOfWork:
+        return IndexUnitOfWork(lambda: self._index, self._lock.acquire, self._lock.release)
 
     async def write_blocker(self) -> str | None:
         """No other process shares this store."""
