@@ -64,8 +64,8 @@ class Transaction:
     PostgreSQL's connections are in autocommit as far as SQLAlchemy and asyncpg know: the
     transaction sends BEGIN itself, in one round trip with its locks, and its COMMIT or
     ROLLBACK. SQLAlchemy's adapter would send BEGIN on a trip of its own, before the first
-    statement it runs. A unit of work that only reads sends neither: under READ COMMITTED each
-    statement sees the latest commits, in a transaction or not.
+    statement it runs. A unit of work that only reads sends neither (a cursor: see `begin`):
+    under READ COMMITTED each statement sees the latest commits, in a transaction or not.
     """
 
     def __init__(
