@@ -25,7 +25,7 @@ MAX_LINES = 300
 # Files over MAX_LINES that later items of issue 14 split; each may only shrink, and leaves
 # the list once it is under MAX_LINES.
 ALLOWED_LONG = {
-    "adapters/sql/transaction.py": 345,  # issue 14 item 5: one dialect object per SQL backend
+    "adapters/sql/transaction.py": 339,  # issue 14 item 5: one dialect object per SQL backend
     "adapters/csv_file/storage.py": 323,  # issue 14 item 4: one unit of work for in-memory stores
     "domain/flat_rows.py": 344,  # issue 14 item 2: the CSV file read by header name
 }

@@ -81,8 +81,7 @@ class SqlInventoryRepository(InventoryRepository):
         """The rows of one statement, `rows` at a time, straight from the driver."""
         try:
             await self._tx.begin()
-            connection = await self._tx.connection()
-            driver: Any = (await connection.get_raw_connection()).driver_connection
+            driver = await self._tx.driver()
             if self._tx.is_postgresql:
                 cursor = await driver.cursor(sql, *parameters)
                 while batch := await cursor.fetch(rows):

@@ -146,9 +146,7 @@ class Transaction:
                     if self.is_postgresql:
                         await self._send("ROLLBACK")
                     else:  # the driver's: SQLAlchemy's knows nothing after a failed COMMIT
-                        raw = await self._connection.get_raw_connection()
-                        driver: Any = raw.driver_connection
-                        await driver.rollback()
+                        await (await self.driver()).rollback()
                 except (*DriverFailure, *StorageFailure):
                     await self._connection.invalidate()  # a broken one never goes back
         finally:
@@ -163,10 +161,11 @@ class Transaction:
     async def _in_transaction(self) -> bool:
         if self.is_postgresql:
             return self._begun
-        assert self._connection is not None
-        raw = await self._connection.get_raw_connection()
-        driver: Any = raw.driver_connection  # aiosqlite's: this reads sqlite3's own flag
-        return bool(driver.in_transaction)
+        return bool((await self.driver()).in_transaction)  # sqlite3's own flag, no trip
+
+    async def driver(self) -> Any:
+        """The driver's connection (aiosqlite's or asyncpg's) under `connection`."""
+        return (await (await self.connection()).get_raw_connection()).driver_connection
 
     async def lock(self, product_id: int | None) -> None:
         """Keep other writers off the product (the store when None) until the transaction
@@ -197,9 +196,7 @@ class Transaction:
     async def _send(self, sql: str) -> None:
         """PostgreSQL: statements without parameters, in one round trip (asyncpg's simple
         query protocol), around SQLAlchemy, which would prepare them first."""
-        raw = await (await self.connection()).get_raw_connection()
-        driver: Any = raw.driver_connection  # asyncpg's connection
-        await driver.execute(sql)
+        await (await self.driver()).execute(sql)
 
     async def _before_write(self) -> None:
         """A write that did not lock first locks the whole store."""
@@ -256,8 +253,7 @@ class Transaction:
                     raise unavailable(error) from error
                 # busy, another thread, a lost connection: try the unit of work's own
         try:
-            raw = await (await self.connection()).get_raw_connection()
-            driver: Any = raw.driver_connection  # aiosqlite's or asyncpg's connection
+            driver = await self.driver()
             if self.is_postgresql:
                 return await driver.fetch(sql, *parameters)  # type: ignore[no-any-return]
             return list(await driver.execute_fetchall(sql, parameters))
@@ -302,9 +298,7 @@ class Transaction:
         await self._before_write()
         self._wrote = True
         try:
-            connection = await self.connection()
-            raw = await connection.get_raw_connection()
-            yield raw.driver_connection
+            yield await self.driver()
         except (sqlite3.IntegrityError, asyncpg.IntegrityConstraintViolationError) as error:
             raise IntegrityError(sql, None, error) from error
         except (*DriverFailure, *StorageFailure) as error:
