@@ -72,6 +72,8 @@ async def test_a_read_closed_half_way_leaves_the_store_usable(storage: Storage) 
             assert len(await anext(slices)) == 2
     async with asyncio.timeout(10), storage.unit_of_work() as uow:
         await uow.inventory.put(InventoryRecord(1, DAYS[0], 7))
+        await uow.inventory.put(InventoryRecord(1, DAYS[0] - dt.timedelta(days=1), 8))
         await uow.commit()
     async with storage.unit_of_work() as uow:
-        assert len(await uow.inventory.history(ids, None, None)) == 60
+        assert len(await uow.inventory.history(ids, None, None)) == 61
+        assert await uow.inventory.get(1, DAYS[0]) == InventoryRecord(1, DAYS[0], 7)

@@ -52,8 +52,10 @@ def test_a_long_history_is_streamed_as_the_same_json_array(
     assert answer.headers["content-type"] == "application/json"
     expected = [RowOut(pid, f"P{pid}", d, n) for pid in (1, 2, 3) for n, d in enumerate(days)]
     assert answer.content == msgspec.json.encode(expected)
+    assert "content-length" not in answer.headers  # streamed
     one_slice = client.get("/api/inventory", params={"product_id": 2, "end": "2025-01-07"})
     assert one_slice.content == msgspec.json.encode(expected[20:27])
+    assert one_slice.headers["content-length"] == str(len(one_slice.content))  # whole
     missing = client.get("/api/inventory", params={"product_id": [1, 2, 3, 4]})
     assert missing.status_code == 404
     assert missing.headers["content-type"] == "application/problem+json"

@@ -73,6 +73,8 @@ class IndexUnitOfWork(UnitOfWork):
         """Make the changes durable. The files are written in threads, which a cancel (the
         shutdown grace running out) cannot stop: so a cancel waits for them to end, keeping
         the locks meanwhile, and a commit they made durable stands and is answered as done."""
+        if not self._held:  # a read gave the locks back early: it had changed nothing
+            raise RuntimeError("a unit of work that gave its locks back early cannot commit")
         if self._persist is not None:
             persisting = asyncio.ensure_future(self._persist())
             try:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncGenerator, AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncGenerator, Iterator, Sequence
+from contextlib import aclosing
 from typing import Any
 
 import asyncpg  # type: ignore[import-untyped]
@@ -72,12 +73,13 @@ class SqlInventoryRepository(InventoryRepository):
     ) -> AsyncGenerator[list[HistoryRow], None]:
         for chunk in chunks:
             sql, parameters = _history_sql(self._tx.is_postgresql, chunk, start, end)
-            async for batch in self._fetch(sql, parameters, rows):
-                yield self._history_rows(batch)
+            async with aclosing(self._fetch(sql, parameters, rows)) as batches:  # its cursor
+                async for batch in batches:  # closed now, while the connection is this one's
+                    yield self._history_rows(batch)
 
     async def _fetch(
         self, sql: str, parameters: Sequence[Any], rows: int
-    ) -> AsyncIterator[Sequence[Sequence[Any]]]:
+    ) -> AsyncGenerator[Sequence[Sequence[Any]], None]:
         """The rows of one statement, `rows` at a time, straight from the driver."""
         try:
             await self._tx.begin()
