@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, AsyncIterator
+from collections.abc import AsyncGenerator
 from contextlib import aclosing
 from typing import Any
 
 import msgspec
 from litestar import MediaType, Response
+from litestar.background_tasks import BackgroundTask
 from litestar.response import Stream
 
 from api.schemas import RowOut
@@ -30,14 +31,17 @@ async def rows_answer(slices: AsyncGenerator[list[HistoryRow], None]) -> Respons
         return Response(
             _encoder.encode([RowOut.of(row) for row in first or ()]), media_type=MediaType.JSON
         )
-    return Stream(_array(first or [], second, slices), media_type=MediaType.JSON)
+    body = _array(first or [], second, slices)
+    # Closed once the answer ends, a client gone included: Litestar stops iterating then,
+    # and the unit of work would stay open until a garbage collection found the generator.
+    return Stream(body, media_type=MediaType.JSON, background=BackgroundTask(body.aclose))
 
 
 async def _array(
     first: list[HistoryRow],
     second: list[HistoryRow],
     rest: AsyncGenerator[list[HistoryRow], None],
-) -> AsyncIterator[bytes]:
+) -> AsyncGenerator[bytes, None]:
     async with aclosing(rest):
         yield b"[" + _items(first)
         yield b"," + _items(second)

@@ -26,6 +26,7 @@ from adapters.sql.errors import (
     reason,
     unavailable,
 )
+from adapters.uncancellable import run_to_end
 
 Parameters = Mapping[str, Any] | Sequence[Mapping[str, Any]]
 WRITE_WAIT_S = 5.0  # as long as SQLite's busy_timeout: the wait for another writer
@@ -134,12 +135,12 @@ class Transaction:
             logger.warning("could not refresh the table statistics: %s", reason(error))
 
     async def close(self) -> None:
-        """Give the connection back to the pool, rolling back what was not committed.
+        """Give the connection back to the pool, rolling back what was not committed (the pool
+        does not: a reset after each commit costs a round trip), to the end even if the caller
+        is cancelled: else the connection could go back to the pool inside its transaction."""
+        await run_to_end(self._close())
 
-        The pool itself does not (no reset on return: after a commit, a rollback is one more
-        round trip, inside the section every SQLite writer queues for), and it would not see
-        the BEGIN that PostgreSQL's transactions send themselves.
-        """
+    async def _close(self) -> None:
         try:
             if self._connection is not None and await self._in_transaction():
                 try:
@@ -274,9 +275,8 @@ class Transaction:
                 await driver.executemany(sql, rows)
 
     async def write(self, sql: str, parameters: Sequence[Any]) -> int:
-        """Run one statement straight through the driver, one round trip, and tell how many
-        rows it changed; a refusal (a constraint) is raised as SQLAlchemy's IntegrityError,
-        like execute's."""
+        """Run one statement straight through the driver, one round trip; the rows it changed.
+        A refusal is raised as in `write_rows`."""
         async with self._driver(sql) as driver:
             if self.is_postgresql:
                 status = await driver.execute(sql, *parameters)  # e.g. "UPDATE 1"
