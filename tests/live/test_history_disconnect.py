@@ -21,7 +21,7 @@ from sqlalchemy.engine import make_url
 from tests.live.conftest import empty_store
 from tests.live.server import STOCKLINE, serving
 
-PRODUCTS, DAYS, READERS = 20, 1500, 6  # 30,000 rows: three slices, so the answer is streamed
+PRODUCTS, DAYS, READERS = 20, 1500, 10  # 30,000 rows: three slices, so the answer is streamed
 SETTLE_S = 5.0
 
 
