@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from bench import frontend, http, report, scale, targets
+from bench import frontend, http, imports, report, scale, targets
 from bench.stores import (
     BACKENDS,
     DATA,
@@ -160,6 +160,8 @@ def measure_everything(preset: Preset) -> dict[str, Any]:
             server_figures(stores, plan, results)
         with step("CSV durable edits"):
             edit_figures(sizes, results)
+        with step("reads during a 64 MiB import"):
+            results["imports"] = imports.figures(backends)
         with step("front end"):
             results["frontend"] = frontend.figures(preset.chart_runs)
     finally:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bench.imports import table as imports_table
 from bench.targets import machine_speed
 
 Results = dict[str, Any]
@@ -137,6 +138,9 @@ def markdown(results: Results, targets: list[tuple[str, str, bool | None]]) -> s
         *scale_table(results),
         "",
         *edits_table(results),
+        "",
+        "## Reads during a 64 MiB import (against the same reads idle, in the same run)",
+        *(imports_table(results["imports"]) if "imports" in results else ["Not measured."]),
         "",
         "## Front end (Chromium)",
         *frontend_lines(results),

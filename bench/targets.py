@@ -73,6 +73,24 @@ BOUNDS: list[tuple[str, tuple[str | int, ...], float, str]] = [
             ),
         )
     ],
+    *[
+        bound
+        for backend in ("csv", "sqlite", "postgresql")
+        for bound in (
+            (
+                f"{backend}: a read's p99 during a 64 MiB import <= 100 ms",
+                ("imports", backend, "during_p99_ms"),
+                100,
+                "ms",
+            ),
+            (
+                f"{backend}: peak memory of a 64 MiB import <= 4x the file",
+                ("imports", backend, "growth_x_file"),
+                4,
+                "x",
+            ),
+        )
+    ],
     ("csv: one durable edit <= 50 ms (largest size)", ("edit_big", "p50_ms"), 50, "ms"),
     ("chart of 10 x 1,095 points drawn <= 100 ms", ("frontend", "chart", "draw_ms"), 100, "ms"),
     ("bundle <= 200 kB gzipped", ("frontend", "bundle", "gzip_kib"), 200 / 1.024, "KiB"),

@@ -59,3 +59,14 @@ def test_the_machine_speed_compares_the_bare_limit_with_the_issues_machine() -> 
     assert machine_speed({"limits": {}}) is None
     small = _results(5, limit_cpu_ms=1.0) | {"meta": {"days": 365}}
     assert machine_speed(small) is None  # its histories are shorter than the issue's
+
+
+def test_reads_during_a_64_mib_import_are_judged_per_backend() -> None:
+    results = _results(sqlite_import_s=5)
+    fast = {"during_p99_ms": 40.0, "growth_x_file": 1.4}
+    results["imports"] = {"csv": fast, "sqlite": {**fast, "during_p99_ms": 130.0}}
+    met = _met(results)
+    assert met["csv: a read's p99 during a 64 MiB import <= 100 ms"] is True
+    assert met["sqlite: a read's p99 during a 64 MiB import <= 100 ms"] is False
+    assert met["sqlite: peak memory of a 64 MiB import <= 4x the file"] is True
+    assert met["postgresql: a read's p99 during a 64 MiB import <= 100 ms"] is None

@@ -3,37 +3,18 @@ file, and imports past the configured number wait their turn (429)."""
 
 from __future__ import annotations
 
-import datetime as dt
 import threading
 import time
 from pathlib import Path
 
 import httpx
 import pytest
+from bench.imports import HEADER, sixty_four_mib_of_rows
 
 from tests.live.conftest import csv_store
 from tests.live.server import free_port, start, stop
 
-HEADER = b"product_id;product_name;date;inventory_level\n"
 CSV = {"Content-Type": "text/csv"}
-SIXTY_FOUR_MIB = 64 * 1024 * 1024
-
-
-def sixty_four_mib_of_rows() -> bytes:
-    """About two million records: 700 products of 3000 days, just under 64 MiB."""
-    start = dt.date(2000, 1, 1)
-    days = [(start + dt.timedelta(days=n)).strftime("%d-%m-%Y") for n in range(3000)]
-    lines = [HEADER]
-    size = len(HEADER)
-    product = 0
-    while size < SIXTY_FOUR_MIB - 40 * 3000:
-        product += 1
-        block = "".join(
-            f"{product};Product {product};{day};{n % 100_000}\n" for n, day in enumerate(days)
-        ).encode()
-        lines.append(block)
-        size += len(block)
-    return b"".join(lines)
 
 
 @pytest.fixture(scope="module")
