@@ -5,8 +5,10 @@ response is sent: a client that connects and sends nothing, or sends a head a by
 (slowloris), holds its connection for ever; so does one that, answered before its body was
 read (a 405, a 413), goes on trickling that body, which uvicorn reads and drops. This one
 arms a timer when the connection opens and at the first byte of each later request, closing
-the connection if the head is not complete when it fires; and gives the leftover body of an
-answered request a bound of its own.
+the connection if the head is not complete when it fires; gives the leftover body of an
+answered request a bound of its own; and drops a connection whose client takes no more of its
+answer for as long (a reader that stops reading would keep a long answer's snapshot, and on
+SQL a pooled connection, for ever). The app then sees the client as gone.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any
 
 import h11
 import msgspec
+from uvicorn.protocols.http.flow_control import FlowControl
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from api.schemas import Problem
@@ -40,12 +43,30 @@ def _request_timeout(seconds: float) -> bytes:
     return head.encode("ascii") + body
 
 
+class _BoundedFlow(FlowControl):
+    """Flow control whose wait for the client to take more of an answer is bounded."""
+
+    def __init__(self, transport: asyncio.Transport, seconds: float) -> None:
+        super().__init__(transport)
+        self._seconds = seconds
+
+    async def drain(self) -> None:
+        try:
+            async with asyncio.timeout(self._seconds):
+                await super().drain()
+        except TimeoutError:
+            logger.info("dropped a connection whose client took nothing for %g s", self._seconds)
+            self._transport.abort()  # close() would wait for the client to take the rest
+            await super().drain()  # until connection_lost: the request then sees a disconnect
+
+
 class SlowClientProtocol(H11Protocol):
     """H11Protocol with bounds on the time a request head, and an answered request's leftover
-    body, take to arrive (seconds; `bounded_protocol` makes a class with its own)."""
+    body, take to arrive, and on the wait for a client to take more of an answer (seconds;
+    `bounded_protocol` makes a class with its own)."""
 
     head_timeout = 10.0
-    leftover_timeout = 30.0
+    body_timeout = 30.0
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -54,6 +75,7 @@ class SlowClientProtocol(H11Protocol):
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
+        self.flow = _BoundedFlow(transport, self.body_timeout)
         self._head_timer = self.loop.call_later(self.head_timeout, self._head_timed_out)
 
     def data_received(self, data: bytes) -> None:
@@ -69,7 +91,7 @@ class SlowClientProtocol(H11Protocol):
     def on_response_complete(self) -> None:
         super().on_response_complete()
         if not self.transport.is_closing() and self.conn.their_state is h11.SEND_BODY:
-            self._leftover_timer = self.loop.call_later(self.leftover_timeout, self._close)
+            self._leftover_timer = self.loop.call_later(self.body_timeout, self._close)
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._stop_head_timer()
@@ -101,11 +123,12 @@ class SlowClientProtocol(H11Protocol):
             self.transport.close()
 
 
-def bounded_protocol(head_s: float, leftover_s: float) -> type[SlowClientProtocol]:
-    """The protocol class to give uvicorn (`http=`): request heads bounded to `head_s`, the
-    leftover body of an answered request to `leftover_s`."""
+def bounded_protocol(head_s: float, body_s: float) -> type[SlowClientProtocol]:
+    """The protocol class to give uvicorn (`http=`): request heads bounded to `head_s`; the
+    leftover body of an answered request, and each wait for a client to take more of an
+    answer, to `body_s`."""
     return type(
         "BoundedH11Protocol",
         (SlowClientProtocol,),
-        {"head_timeout": head_s, "leftover_timeout": leftover_s},
+        {"head_timeout": head_s, "body_timeout": body_s},
     )

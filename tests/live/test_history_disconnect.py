@@ -1,7 +1,9 @@
-"""A client that goes away in the middle of a streamed history read: the read's transaction
-ends and its connection goes back to the pool at once, clean, not whenever a garbage
-collection comes by. (Before: PostgreSQL's went back inside an aborted transaction, and the
-next request on it answered 503; SQLite's kept its snapshot, holding back checkpoints.)"""
+"""Clients that go away, or stop reading, in the middle of a streamed history read: the read's
+transaction ends and its connection goes back to the pool, clean, at once or after the body
+bound; not whenever a garbage collection comes by, nor never. (Before: PostgreSQL's went back
+inside an aborted transaction, and the next request on it answered 503; a reader that stopped
+reading kept its transaction, and on SQLite held back every checkpoint, for as long as it
+kept the connection open.)"""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ import socket
 import sqlite3
 import subprocess
 import time
-from pathlib import Path
+from collections.abc import Iterator
 
 import asyncpg
 import httpx
@@ -21,7 +23,10 @@ from sqlalchemy.engine import make_url
 from tests.live.conftest import empty_store
 from tests.live.server import STOCKLINE, serving
 
-PRODUCTS, DAYS, READERS = 20, 1500, 10  # 30,000 rows: three slices, so the answer is streamed
+PRODUCTS, DAYS = 60, 2000  # 120,000 rows, some 10 MB: more than the sockets' buffers hold
+FEW = list(range(1, 21))  # 40,000 rows: four slices, so the answer is streamed
+READERS = 10
+BODY_S = 1.0
 SETTLE_S = 5.0
 
 
@@ -38,52 +43,94 @@ async def _postgres_transactions(url: str) -> int:
         await connection.close()
 
 
-def open_transactions(url: str) -> int:
+def open_transactions(url: str, base: str) -> int:
     """The server's transactions left open: on PostgreSQL its sessions inside one; on SQLite
-    1 when a reader's snapshot keeps a checkpoint from emptying the write-ahead log."""
+    1 when a reader's snapshot keeps a checkpoint from emptying the write-ahead log of a
+    write made just before (an empty log has nothing to hold back)."""
     if url.startswith("postgresql"):
         return asyncio.run(_postgres_transactions(url))
-    with sqlite3.connect(make_url(url).database or "", timeout=5) as database:
+    level = {"inventory_level": time.monotonic_ns() % 1000}
+    assert httpx.put(base + "/api/products/1/inventory/2040-01-01", json=level).is_success
+    with sqlite3.connect(make_url(url).database or "", timeout=0) as database:  # no waiting
         busy, _, _ = database.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
         return int(busy)
 
 
-def stall_then_leave(base: str, product_ids: list[int]) -> None:
-    """Ask for the history, read a little, stop reading until the server's sends block on
-    the full socket, then go: the server is then waiting in a send, not in a read."""
-    host, port = base.removeprefix("http://").split(":")
-    target = "/api/inventory?" + "&".join(f"product_id={pid}" for pid in product_ids)
-    with socket.create_connection((host, int(port)), timeout=10) as client:
-        client.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
-        client.sendall(f"GET {target} HTTP/1.1\r\nHost: {host}:{port}\r\n\r\n".encode())
-        assert client.recv(4096).startswith(b"HTTP/1.1 200")
-        time.sleep(0.5)
+def settled(url: str, base: str) -> int:
+    """The open transactions once they are given SETTLE_S seconds to end."""
+    deadline = time.monotonic() + SETTLE_S
+    while (left := open_transactions(url, base)) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return left
 
 
-@pytest.mark.parametrize("kind", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def test_a_reader_that_disconnects_mid_answer_leaves_no_open_transaction(
-    kind: str, tmp_path: Path
-) -> None:
-    with empty_store(kind, tmp_path) as url:
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+)
+def served(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[str, str]]:
+    """(store URL, server base URL) of a seeded store, served with a body bound of BODY_S."""
+    folder = tmp_path_factory.mktemp(request.param)
+    with empty_store(request.param, folder) as url:
         environment = {**os.environ, "STOCKLINE_STORAGE": url}
         command = [str(STOCKLINE), "seed", "--products", str(PRODUCTS), "--days", str(DAYS)]
         subprocess.run(command, env=environment, check=True, timeout=120)
-        with serving(url, tmp_path) as base:
-            query = {"product_id": list(range(1, PRODUCTS + 1))}
-            for _ in range(READERS):  # each gone after its first few KiB
-                with httpx.stream("GET", base + "/api/inventory", params=query) as answer:
-                    assert answer.status_code == 200, answer.read()
-                    assert "content-length" not in answer.headers  # streamed
-                    next(answer.iter_raw(4096))
-                stall_then_leave(base, query["product_id"])
-            written = httpx.put(
-                base + "/api/products/1/inventory/2030-01-01", json={"inventory_level": 7}
-            )
-            assert written.status_code == 201  # something in the log for a checkpoint to move
-            deadline = time.monotonic() + SETTLE_S
-            while (left := open_transactions(url)) and time.monotonic() < deadline:
-                time.sleep(0.2)
-            assert left == 0, f"{left} transactions still open {SETTLE_S} s after the readers left"
-            whole = httpx.get(base + "/api/inventory", params=query, timeout=60)
-            assert whole.status_code == 200  # every pooled connection still serves
-            assert len(whole.json()) == PRODUCTS * DAYS + 1
+        with serving(url, folder, STOCKLINE_BODY_TIMEOUT=str(BODY_S)) as base:
+            yield url, base
+
+
+def request_with_a_small_window(base: str, product_ids: list[int]) -> socket.socket:
+    """A history request from a client whose receive window is tiny; its first bytes read."""
+    host, port = base.removeprefix("http://").split(":")
+    client = socket.socket()
+    client.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # before connect: the window
+    client.settimeout(10)
+    client.connect((host, int(port)))
+    target = "/api/inventory?" + "&".join(f"product_id={pid}" for pid in product_ids)
+    client.sendall(f"GET {target} HTTP/1.1\r\nHost: {host}:{port}\r\n\r\n".encode())
+    assert client.recv(4096).startswith(b"HTTP/1.1 200")
+    return client
+
+
+def test_readers_that_leave_mid_answer_leave_no_open_transaction(
+    served: tuple[str, str],
+) -> None:
+    url, base = served
+    for _ in range(READERS):
+        with httpx.stream("GET", base + "/api/inventory", params={"product_id": FEW}) as answer:
+            assert answer.status_code == 200, answer.read()
+            assert "content-length" not in answer.headers  # streamed
+            next(answer.iter_raw(4096))  # and gone after its first few KiB
+        with request_with_a_small_window(base, FEW):
+            time.sleep(0.3)  # the server now waits in a send, not a read, when it goes
+    written = httpx.put(base + "/api/products/1/inventory/2040-01-01", json={"inventory_level": 7})
+    assert written.is_success  # one row more, whichever the backend
+    left = settled(url, base)
+    assert left == 0, f"{left} transactions still open {SETTLE_S} s after the readers left"
+    whole = httpx.get(base + "/api/inventory", params={"product_id": FEW}, timeout=60)
+    assert whole.status_code == 200  # every pooled connection still serves
+    assert len(whole.json()) == len(FEW) * DAYS + 1
+
+
+def test_a_reader_that_stops_reading_is_dropped_after_the_body_bound(
+    served: tuple[str, str],
+) -> None:
+    url, base = served
+    everything = list(range(1, PRODUCTS + 1))
+    with request_with_a_small_window(base, everything) as stalled:
+        began = time.monotonic()
+        time.sleep(BODY_S / 2)
+        assert open_transactions(url, base) == 1  # the read holds its snapshot while it sends
+        left = settled(url, base)  # the client still connected, and reading nothing
+        assert left == 0, f"the stalled reader's transaction was open after {SETTLE_S} s"
+        dropped_after = time.monotonic() - began
+        received = 0
+        try:
+            while chunk := stalled.recv(1 << 16):
+                received += len(chunk)
+        except ConnectionResetError:
+            pass  # dropped, as expected
+    assert received < 9_000_000, "the whole answer came: the reader was not dropped"
+    assert dropped_after < BODY_S + SETTLE_S
+    assert httpx.get(base + "/api/health").status_code == 200

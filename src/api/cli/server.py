@@ -64,7 +64,7 @@ class ServerBounds:
 
     header_timeout: float  # seconds for a request head to arrive
     shutdown_grace: int  # seconds in-flight requests get after SIGTERM
-    body_timeout: float  # seconds the leftover body of an answered request may take (uvicorn)
+    body_timeout: float  # the leftover body of an answered request; a client taking no answer
 
 
 DEFAULT_BOUNDS = ServerBounds(header_timeout=10.0, shutdown_grace=30, body_timeout=30.0)
