@@ -19,6 +19,7 @@ from litestar.types import ControllerRouterHandler
 from adapters.storage import Storage, storage_from_url
 from api.authors import author
 from api.body_deadline import body_deadline
+from api.compression import compressed
 from api.controllers.changes import ChangesController
 from api.controllers.health import health
 from api.controllers.inventory import InventoryController
@@ -126,6 +127,9 @@ def create_app(settings: Settings, storage: Storage | None = None) -> Litestar:
     # the check wraps the whole handler; the log wraps it in turn, so refusals are logged.
     # The body's deadline inside both, so that a stalled upload's 408 is logged like any answer.
     # The frame guard is outermost, so that every answer, refusals too, carries its headers.
+    # Compression around the whole app too: Litestar's own middleware would miss the UI's
+    # files, answers of unmatched routes, and the problems of these wrappers.
     bounded = body_deadline(app.asgi_handler, settings.body_timeout)
-    app.asgi_handler = frame_guard(request_log(same_site_only(bounded, SitePolicy.of(settings))))
+    site_only = same_site_only(compressed(bounded), SitePolicy.of(settings))
+    app.asgi_handler = frame_guard(request_log(site_only))
     return app
