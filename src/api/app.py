@@ -31,6 +31,7 @@ from api.errors import exception_handlers, replace_html_not_found
 from api.file_paths import refuse_nul_in_path
 from api.import_workers import ImportWorkers
 from api.json_body import JsonBodyRequest
+from api.pages import head_as_get, ui_pages
 from api.query_check import refuse_unknown_query_parameters
 from api.request_log import request_log
 from api.security import UI_HEADERS, body_type_guard, frame_guard, token_guard
@@ -129,7 +130,10 @@ def create_app(settings: Settings, storage: Storage | None = None) -> Litestar:
     # The frame guard is outermost, so that every answer, refusals too, carries its headers.
     # Compression around the whole app too: Litestar's own middleware would miss the UI's
     # files, answers of unmatched routes, and the problems of these wrappers.
+    # HEAD is answered as GET, outside all of them: the same headers, compression's included.
     bounded = body_deadline(app.asgi_handler, settings.body_timeout)
+    if settings.frontend_dir.is_dir():
+        bounded = ui_pages(bounded, settings.frontend_dir)
     site_only = same_site_only(compressed(bounded), SitePolicy.of(settings))
-    app.asgi_handler = frame_guard(request_log(site_only))
+    app.asgi_handler = frame_guard(request_log(head_as_get(site_only)))
     return app

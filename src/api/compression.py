@@ -9,12 +9,14 @@ history, an export) stays streamed: each piece is compressed and flushed as it c
 from __future__ import annotations
 
 import zlib
-from typing import Any
 
 import brotli  # type: ignore[import-untyped]
 from litestar.datastructures import MutableScopeHeaders
 from litestar.enums import ScopeType
 from litestar.types import ASGIApp, HTTPResponseStartEvent, Message, Receive, Scope, Send
+
+from api.pages import is_api
+from api.scope_headers import header
 
 MINIMUM_BYTES = 1024  # below, the headers cost about what compression saves
 TEXT_TYPES = (
@@ -69,16 +71,17 @@ class _Encoder:
         return self._gzip.compress(data) + self._gzip.flush()
 
 
-def _compressible(start: HTTPResponseStartEvent) -> bool:
-    """Text, not coded already, and without a strong ETag: a client's If-Match compares the
-    tag byte for byte, and another coding of an answer would need a tag of its own."""
+def _compressible(start: HTTPResponseStartEvent, api: bool) -> bool:
+    """Text, not coded already, and, in the API, without a strong ETag: a client's If-Match
+    compares that tag byte for byte, and another coding of the answer would need a tag of its
+    own. A UI file's tag serves only If-None-Match, which compares weakly: it is weakened."""
     headers = MutableScopeHeaders(start)
     kind = (headers.get("content-type") or "").lower()
     etag = headers.get("etag")
     return (
         kind.startswith(TEXT_TYPES)
         and "content-encoding" not in headers
-        and (etag is None or etag.startswith("W/"))
+        and (etag is None or etag.startswith("W/") or not api)
         and start.get("status", 200) not in (204, 304)
     )
 
@@ -87,10 +90,11 @@ def compressed(app: ASGIApp) -> ASGIApp:
     """`app`, its text answers compressed for the clients that accept it."""
 
     async def compressing(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != ScopeType.HTTP or scope["method"] == "HEAD":
+        if scope["type"] != ScopeType.HTTP:
             await app(scope, receive, send)
             return
-        coding = chosen_encoding(_header(scope, b"accept-encoding"))
+        coding = chosen_encoding(header(scope, b"accept-encoding"))
+        api = is_api(scope["path"])
         start: HTTPResponseStartEvent | None = None
         encoder: _Encoder | None = None
 
@@ -105,12 +109,14 @@ def compressed(app: ASGIApp) -> ASGIApp:
             body, more = message.get("body", b""), message.get("more_body", False)
             if start is not None:
                 held, start = start, None
-                if _compressible(held):
+                if _compressible(held, api):
                     headers = MutableScopeHeaders(held)
                     headers.extend_header_value("vary", "Accept-Encoding")
                     if coding is not None and (more or len(body) >= MINIMUM_BYTES):
                         encoder = _Encoder(coding)
                         headers["content-encoding"] = coding
+                        if (etag := headers.get("etag")) and not etag.startswith("W/"):
+                            headers["etag"] = "W/" + etag
                         del headers["content-length"]
                         if not more:
                             body = encoder.last(body)
@@ -127,8 +133,3 @@ def compressed(app: ASGIApp) -> ASGIApp:
         await app(scope, receive, send_compressed)
 
     return compressing
-
-
-def _header(scope: Scope, name: bytes) -> str:
-    values: list[Any] = [value for key, value in scope["headers"] if key.lower() == name]
-    return ", ".join(value.decode("latin-1") for value in values)

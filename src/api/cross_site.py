@@ -20,6 +20,7 @@ from litestar.types import ASGIApp, HTTPScope, Receive, Scope, Send
 from api.errors import PROBLEM_JSON
 from api.origins import DEFAULT_PORTS, host_name, ip_of, parse_origin, split_authority
 from api.schemas import Problem
+from api.scope_headers import header_values
 from api.security import READ_METHODS
 from api.settings import Settings
 
@@ -64,10 +65,6 @@ def _name_of(listen_host: str) -> tuple[str, ...]:
         return ()
 
 
-def _values(scope: HTTPScope, name: bytes) -> list[str]:
-    return [value.decode("latin-1") for key, value in scope["headers"] if key.lower() == name]
-
-
 def _arrived_at(name: str, scope: HTTPScope) -> bool:
     """The Host is the IP address the connection came in on: typed by the visitor, since no
     DNS name is involved that another site could point here (how a server on 0.0.0.0 is
@@ -80,7 +77,7 @@ def _arrived_at(name: str, scope: HTTPScope) -> bool:
 def host_refusal(policy: SitePolicy, scope: HTTPScope) -> Refusal | None:
     if policy.hosts is None:
         return None
-    for raw in _values(scope, b"host"):  # should there be several, each must be allowed
+    for raw in header_values(scope, b"host"):  # should there be several, each must be allowed
         try:
             name = host_name(raw)
         except ValueError:
@@ -98,7 +95,7 @@ def host_refusal(policy: SitePolicy, scope: HTTPScope) -> Refusal | None:
 def _own_origin(scope: HTTPScope) -> Origin | None:
     """scheme://host:port of this server as the request addressed it (its Host)."""
     scheme = scope["scheme"]
-    hosts = _values(scope, b"host")
+    hosts = header_values(scope, b"host")
     if scheme not in DEFAULT_PORTS or not hosts:
         return None
     try:
@@ -128,7 +125,7 @@ def origin_refusal(policy: SitePolicy, scope: HTTPScope) -> Refusal | None:
     """A write is refused when a browser says it comes from a page of another origin."""
     if scope["method"] in READ_METHODS:
         return None
-    origins = _values(scope, b"origin")
+    origins = header_values(scope, b"origin")
     if origins:
         foreign = [o for o in origins if not _is_allowed_origin(policy, scope, o)]
         if not foreign:
@@ -139,7 +136,7 @@ def origin_refusal(policy: SitePolicy, scope: HTTPScope) -> Refusal | None:
             f"{_page_at(foreign[0])} may not change data here; {ALLOWED_WRITERS}",
         )
     # Without Origin (an older browser), Sec-Fetch-Site still tells where the page was.
-    site = next(iter(_values(scope, b"sec-fetch-site")), "").strip().lower()
+    site = next(iter(header_values(scope, b"sec-fetch-site")), "").strip().lower()
     if site in FOREIGN_SITES:
         return Refusal(
             403,

@@ -92,12 +92,16 @@ def test_an_export_is_compressed(long_history: TestClient) -> None:
     assert plain.text.startswith("product_id;product_name;date;inventory_level\n")
 
 
-def test_a_head_request_is_answered_uncoded(long_history: TestClient) -> None:
-    answer = long_history.head("/api/inventory", params=QUERY, headers={"accept-encoding": "br"})
-    assert "content-encoding" not in answer.headers
+def test_a_head_request_tells_the_coding_a_get_would_have(long_history: TestClient) -> None:
+    asked = {"accept-encoding": "br"}
+    head = long_history.head("/api/inventory", params=QUERY, headers=asked)
+    get = long_history.get("/api/inventory", params=QUERY, headers=asked)
+    assert head.content == b""
+    assert head.headers["content-encoding"] == get.headers["content-encoding"] == "br"
+    assert head.headers["content-length"] == get.headers["content-length"]
 
 
-async def _asgi(app: Any, accept: str) -> tuple[dict[str, str], bytes]:
+async def _asgi(app: Any, accept: str, path: str = "/api/x") -> tuple[dict[str, str], bytes]:
     sent: list[dict[str, Any]] = []
 
     async def receive() -> dict[str, Any]:
@@ -106,7 +110,8 @@ async def _asgi(app: Any, accept: str) -> tuple[dict[str, str], bytes]:
     async def send(message: dict[str, Any]) -> None:
         sent.append(message)
 
-    scope = {"type": "http", "method": "GET", "headers": [(b"accept-encoding", accept.encode())]}
+    headers = [(b"accept-encoding", accept.encode())]
+    scope = {"type": "http", "method": "GET", "path": path, "headers": headers}
     await compressed(app)(scope, receive, send)
     headers = {k.decode(): v.decode() for k, v in sent[0]["headers"]}
     return headers, b"".join(m.get("body", b"") for m in sent[1:])
@@ -137,6 +142,10 @@ async def test_only_text_without_a_strong_etag_is_compressed() -> None:
     assert "content-encoding" not in (await _asgi(tagged, "br"))[0]  # If-Match compares it
     weak = _answer(b"application/json", [(b"etag", b'W/"P1234"')], [TEXT])
     assert (await _asgi(weak, "br"))[0]["content-encoding"] == "br"
+    ui_file = _answer(b"text/javascript", [(b"etag", b'"1796-4500"')], [TEXT])
+    headers, _ = await _asgi(ui_file, "br", path="/assets/app-1.js")
+    assert headers["content-encoding"] == "br"
+    assert headers["etag"] == 'W/"1796-4500"'  # another coding: only weakly the same
 
 
 async def test_each_streamed_piece_is_flushed_as_it_comes() -> None:
