@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from bench import frontend, http, imports, report, scale, targets
+from bench import frontend, http, imports, report, scale, targets, wire
 from bench.stores import (
     BACKENDS,
     DATA,
@@ -156,6 +156,9 @@ def measure_everything(preset: Preset) -> dict[str, Any]:
             stores = scale_figures(backends, sizes, results)
         with step("HTTP loads"):
             http_figures(stores, plan, results)
+        if "sqlite" in stores:
+            with step("compression"):
+                results["wire"] = wire.figures(stores["sqlite"], plan)
         with step("ASGI servers"):
             server_figures(stores, plan, results)
         with step("CSV durable edits"):

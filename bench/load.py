@@ -36,8 +36,11 @@ class LoadResult:
         return 1000 * ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
-def request_bytes(method: str, path: str, body: bytes = b"") -> bytes:
+def request_bytes(
+    method: str, path: str, body: bytes = b"", headers: dict[str, str] | None = None
+) -> bytes:
     head = f"{method} {path} HTTP/1.1\r\nHost: {HOST}\r\nAccept: */*\r\n"
+    head += "".join(f"{name}: {value}\r\n" for name, value in (headers or {}).items())
     if body or method in ("PUT", "POST"):
         head += f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
     return head.encode() + b"\r\n" + body

@@ -6,6 +6,7 @@ from typing import Any
 
 from bench.imports import table as imports_table
 from bench.targets import machine_speed
+from bench.wire import table as wire_table
 
 Results = dict[str, Any]
 STANDARD_ONLY = (
@@ -130,6 +131,9 @@ def markdown(results: Results, targets: list[tuple[str, str, bool | None]]) -> s
         *([speed, ""] if (speed := machine_speed(results)) else []),
         "## HTTP (ratios against the bare limit measured in the same run)",
         *http_table(results),
+        "",
+        "## Compression (SQLite; brotli against none, taking turns in the same run)",
+        *(wire_table(results["wire"]) if "wire" in results else ["Not measured."]),
         "",
         "## ASGI server",
         *servers_table(results),

@@ -70,3 +70,14 @@ def test_reads_during_a_64_mib_import_are_judged_per_backend() -> None:
     assert met["sqlite: a read's p99 during a 64 MiB import <= 100 ms"] is False
     assert met["sqlite: peak memory of a 64 MiB import <= 4x the file"] is True
     assert met["postgresql: a read's p99 during a 64 MiB import <= 100 ms"] is None
+
+
+def test_compression_is_judged_on_bytes_and_on_its_cost() -> None:
+    results = _results(sqlite_import_s=5)
+    results["wire"] = {"view_br_bytes": 120_000, "rps_ratio": [0.75, 0.9]}
+    met = _met(results)
+    assert met["the 20-product, 1,095-day view on the wire (brotli) <= 250 kB"] is True
+    assert met["(a) on sqlite with brotli: req/s >= 0.8x without (1 connection)"] is False
+    assert (
+        _met(_results(5))["(a) on sqlite with brotli: req/s >= 0.8x without (1 connection)"] is None
+    )
