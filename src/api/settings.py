@@ -47,6 +47,9 @@ class Settings:
     statement_timeout: float = 30.0
     # After SIGTERM, how long requests in flight may take to finish before they are cancelled.
     shutdown_grace: int = 30  # whole seconds, as both servers count them
+    # Server processes, each with its own storage connection; they share the store as any
+    # processes do. A store in memory is one process's own: one worker only.
+    workers: int = 1
 
 
 def _integer(environ: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
@@ -162,7 +165,18 @@ def settings_from_env(environ: Mapping[str, str]) -> Settings:
             environ, "STATEMENT_TIMEOUT", defaults.statement_timeout, 0, 86400
         ),
         shutdown_grace=_integer(environ, "SHUTDOWN_GRACE", defaults.shutdown_grace, 0, 3600),
+        workers=_workers(environ),
     )
+
+
+def _workers(environ: Mapping[str, str]) -> int:
+    workers = _integer(environ, "WORKERS", 1, 1, 64)
+    if workers > 1 and _storage(environ).startswith("memory:"):
+        raise SettingError(
+            f"{PREFIX}WORKERS={workers}: a memory:// store lives in one process, so each "
+            "worker would have a store of its own; use one worker, or a file or database"
+        )
+    return workers
 
 
 def settings_from_environment() -> Settings:

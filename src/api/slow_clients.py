@@ -19,6 +19,7 @@ from typing import Any
 
 import h11
 import msgspec
+from uvicorn.config import Config
 from uvicorn.protocols.http.flow_control import FlowControl
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
@@ -60,16 +61,27 @@ class _BoundedFlow(FlowControl):
             await super().drain()  # until connection_lost: the request then sees a disconnect
 
 
+class BoundedConfig(Config):
+    """uvicorn's Config with SlowClientProtocol's bounds (seconds). A worker process gets its
+    config pickled, so the bounds live here rather than in a class made for them."""
+
+    def __init__(self, *args: Any, head_timeout: float, body_timeout: float, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.head_timeout, self.body_timeout = head_timeout, body_timeout
+
+
 class SlowClientProtocol(H11Protocol):
     """H11Protocol with bounds on the time a request head, and an answered request's leftover
-    body, take to arrive, and on the wait for a client to take more of an answer (seconds;
-    `bounded_protocol` makes a class with its own)."""
+    body, take to arrive, and on the wait for a client to take more of an answer (seconds, a
+    BoundedConfig's; uvicorn's own Config gets these defaults)."""
 
     head_timeout = 10.0
     body_timeout = 30.0
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, config: Config, *args: Any, **kwargs: Any) -> None:
+        super().__init__(config, *args, **kwargs)
+        self.head_timeout = getattr(config, "head_timeout", self.head_timeout)
+        self.body_timeout = getattr(config, "body_timeout", self.body_timeout)
         self._head_timer: asyncio.TimerHandle | None = None
         self._leftover_timer: asyncio.TimerHandle | None = None
 
@@ -121,14 +133,3 @@ class SlowClientProtocol(H11Protocol):
         self._leftover_timer = None
         if not self.transport.is_closing():
             self.transport.close()
-
-
-def bounded_protocol(head_s: float, body_s: float) -> type[SlowClientProtocol]:
-    """The protocol class to give uvicorn (`http=`): request heads bounded to `head_s`; the
-    leftover body of an answered request, and each wait for a client to take more of an
-    answer, to `body_s`."""
-    return type(
-        "BoundedH11Protocol",
-        (SlowClientProtocol,),
-        {"head_timeout": head_s, "body_timeout": body_s},
-    )

@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from api.cli import DEFAULT_BOUNDS, ServerBounds, main
+from api.cli.server import FACTORY
 from api.settings import Settings
 
 
@@ -65,6 +66,7 @@ def test_an_unknown_storage_is_named(run: CliRunner, monkeypatch: pytest.MonkeyP
         ("API_TOKEN", ""),
         ("HEADER_TIMEOUT", "ten"),
         ("SHUTDOWN_GRACE", "2.5"),
+        ("WORKERS", "0"),
     ],
 )
 def test_serve_with_an_unusable_setting_stops_with_one_line_naming_it(
@@ -88,12 +90,8 @@ def test_serve_gives_either_server_the_configured_bounds(
     run: CliRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     given: list[object] = []
-    monkeypatch.setattr(
-        "api.cli.server.run_uvicorn", lambda *arguments: given.append(arguments[-1])
-    )
-    monkeypatch.setattr(
-        "api.cli.server.run_granian", lambda *arguments: given.append(arguments[-1])
-    )
+    monkeypatch.setattr("api.cli.server.run_uvicorn", lambda *arguments: given.append(arguments[4]))
+    monkeypatch.setattr("api.cli.server.run_granian", lambda *arguments: given.append(arguments[4]))
     monkeypatch.setenv("STOCKLINE_STORAGE", "memory://")
     monkeypatch.setenv("STOCKLINE_HEADER_TIMEOUT", "2.5")
     monkeypatch.setenv("STOCKLINE_SHUTDOWN_GRACE", "45")
@@ -106,6 +104,32 @@ def test_serve_gives_either_server_the_configured_bounds(
         ServerBounds(defaults.header_timeout, defaults.shutdown_grace, defaults.body_timeout)
         == DEFAULT_BOUNDS
     )
+
+
+def test_serve_with_workers_gives_either_server_the_factory_and_the_count(
+    run: CliRunner, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    given: list[tuple[object, ...]] = []
+    monkeypatch.setattr("api.cli.server.run_uvicorn", lambda *arguments: given.append(arguments))
+    monkeypatch.setattr("api.cli.server.run_granian", lambda *arguments: given.append(arguments))
+    monkeypatch.setenv("STOCKLINE_STORAGE", f"csv:///{tmp_path}/inventory.csv")
+    for server in ("uvicorn", "granian"):
+        assert run.invoke(main, ["serve", "--server", server, "--workers", "3"]).exit_code == 0
+    assert [(arguments[0], arguments[-1]) for arguments in given] == [(FACTORY, 3)] * 2
+    monkeypatch.setenv("STOCKLINE_WORKERS", "2")
+    given.clear()
+    assert run.invoke(main, ["serve"]).exit_code == 0
+    assert given[0][-1] == 2
+
+
+def test_a_memory_store_refuses_more_than_one_worker(
+    run: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("api.cli.server.run_uvicorn", lambda *_: pytest.fail("it started"))
+    monkeypatch.setenv("STOCKLINE_STORAGE", "memory://")
+    result = run.invoke(main, ["serve", "--workers", "2"])
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: STOCKLINE_WORKERS=2: a memory:// store")
 
 
 def test_db_upgrade_has_nothing_to_do_for_csv(run: CliRunner) -> None:

@@ -81,3 +81,17 @@ def serving(storage: str, folder: Path, **env: str) -> Iterator[str]:
         yield f"http://127.0.0.1:{port}"
     finally:
         stop(process)
+
+
+def worker_cpu(process: subprocess.Popen[bytes]) -> dict[int, int]:
+    """The CPU time (clock ticks) of each worker process a server spawned, by pid."""
+    used = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            command = (stat.parent / "cmdline").read_bytes()
+        except (OSError, IndexError):
+            continue
+        if int(fields[1]) == process.pid and b"spawn_main" in command:
+            used[int(stat.parent.name)] = int(fields[11]) + int(fields[12])  # utime + stime
+    return used

@@ -1,4 +1,5 @@
-"""Concurrent writers through two server processes on one store: every acknowledged write stays."""
+"""Concurrent writers through two server processes on one store, or one server of two worker
+processes: every acknowledged write stays."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.live.server import serving
+from tests.live.server import free_port, serving, start, stop, worker_cpu
 
 SERVERS, CLIENTS_PER_SERVER, WRITES_PER_CLIENT = 2, 8, 200
 FIRST_DAY = dt.date(2024, 1, 1)
@@ -47,17 +48,42 @@ async def load(bases: list[str]) -> set[tuple[int, str, int]]:
 
 @pytest.mark.slow
 def test_every_acknowledged_write_survives_two_servers(shared_store: str, tmp_path: Path) -> None:
-    products = SERVERS * CLIENTS_PER_SERVER
     with serving(shared_store, tmp_path) as first, serving(shared_store, tmp_path) as second:
-        for product_id in range(1, products + 1):
-            created = httpx.post(
-                f"{first}/api/products",
-                json={"product_id": product_id, "product_name": f"Item {product_id}"},
-            )
-            assert created.status_code == 201
-        acknowledged = asyncio.run(load([first, second]))
-        ids = [("product_id", product_id) for product_id in range(1, products + 1)]
-        rows = httpx.get(f"{second}/api/inventory", params=ids, timeout=60).json()
+        check_every_acknowledged_write_survives(shared_store, tmp_path, first, second)
+
+
+@pytest.mark.slow
+def test_every_acknowledged_write_survives_a_server_of_two_workers(
+    shared_store: str, tmp_path: Path
+) -> None:
+    port = free_port()
+    server = start(shared_store, port, tmp_path / "server.log", STOCKLINE_WORKERS="2")
+    base = f"http://127.0.0.1:{port}"
+    try:
+        before = worker_cpu(server)
+        check_every_acknowledged_write_survives(shared_store, tmp_path, base, base)
+        used = [after - before.get(pid, 0) for pid, after in worker_cpu(server).items()]
+    finally:
+        stop(server)
+    assert len(used) == 2
+    assert min(used) > 0, f"one worker answered nothing: CPU ticks {used}"
+
+
+def check_every_acknowledged_write_survives(
+    shared_store: str, tmp_path: Path, first: str, second: str
+) -> None:
+    """Writers through `first` and `second` (CLIENTS_PER_SERVER each); then all is read back,
+    and again after a restart."""
+    products = SERVERS * CLIENTS_PER_SERVER
+    for product_id in range(1, products + 1):
+        created = httpx.post(
+            f"{first}/api/products",
+            json={"product_id": product_id, "product_name": f"Item {product_id}"},
+        )
+        assert created.status_code == 201
+    acknowledged = asyncio.run(load([first, second]))
+    ids = [("product_id", product_id) for product_id in range(1, products + 1)]
+    rows = httpx.get(f"{second}/api/inventory", params=ids, timeout=60).json()
     stored = {(row["product_id"], row["date"], row["inventory_level"]) for row in rows}
     assert len(acknowledged) == products * WRITES_PER_CLIENT, "the load did not finish in time"
     assert stored == acknowledged

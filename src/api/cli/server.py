@@ -28,22 +28,33 @@ MAX_REQUEST_HEAD = 1 << 20
     show_default=True,
     help="ASGI server; uvicorn (on uvloop) measured as fast and leaner (bench/)",
 )
-def serve(host: str | None, port: int | None, server: str) -> None:
-    """Serve the API (and the UI when built) with one worker until stopped."""
-    if host:  # the app's settings (in granian's worker too) allow the host it listens on
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    help="Server processes sharing the port [default: STOCKLINE_WORKERS or 1]",
+)
+def serve(host: str | None, port: int | None, server: str, workers: int | None) -> None:
+    """Serve the API (and the UI when built) until stopped."""
+    if host:  # the app's settings (in every worker) allow the host it listens on
         pass_to_workers("HOST", host)
+    if workers:
+        pass_to_workers("WORKERS", str(workers))
     configured = settings()
     host, port = configured.host, port or configured.port
     bounds = ServerBounds(
         configured.header_timeout, configured.shutdown_grace, configured.body_timeout
     )
-    if server == "uvicorn":
+    if server == "uvicorn" and configured.workers == 1:
         run_uvicorn(app_from_environment(), host, port, configured.log_level, bounds)
-    else:
-        import api.app  # noqa: F401 - imported once here, inherited by the forked worker
+        return
+    import api.app  # noqa: F401 - imported once here, inherited by forked workers
 
-        storage_of(configured)  # a storage no adapter can use stops us before a worker starts
-        run_granian("api.cli.server:app_from_environment", host, port, configured.log_level, bounds)
+    storage_of(configured)  # a storage no adapter can use stops us before a worker starts
+    run = run_uvicorn if server == "uvicorn" else run_granian
+    run(FACTORY, host, port, configured.log_level, bounds, configured.workers)
+
+
+FACTORY = "api.cli.server:app_from_environment"  # what a worker process imports
 
 
 def app_from_environment() -> Litestar:
@@ -71,9 +82,15 @@ DEFAULT_BOUNDS = ServerBounds(header_timeout=10.0, shutdown_grace=30, body_timeo
 
 
 def run_uvicorn(
-    app: Any, host: str, port: int, log_level: str, bounds: ServerBounds = DEFAULT_BOUNDS
+    app: Any,
+    host: str,
+    port: int,
+    log_level: str,
+    bounds: ServerBounds = DEFAULT_BOUNDS,
+    workers: int = 1,
 ) -> None:
-    """Serve an ASGI app with uvicorn on uvloop, HTTP parsed by h11.
+    """Serve an ASGI app (or, for several workers, the factory "module:function" named)
+    with uvicorn on uvloop, HTTP parsed by h11.
 
     Request heads up to 1 MiB reach the app, which answers a problem document for a URL it
     refuses; both HTTP parsers would otherwise answer a long one (over 16 KiB for h11, 64 KiB
@@ -81,27 +98,46 @@ def run_uvicorn(
     arrive within `bounds.header_timeout` (uvicorn has no such bound of its own; see
     api.slow_clients).
     """
-    import uvicorn
+    import sys
 
-    from api.slow_clients import bounded_protocol
+    from uvicorn import Server
+    from uvicorn.supervisors import Multiprocess
 
-    uvicorn.run(
+    from api.slow_clients import BoundedConfig, SlowClientProtocol
+
+    config = BoundedConfig(
         app,
+        factory=isinstance(app, str),
+        workers=workers,
         host=host,
         port=port,
-        http=bounded_protocol(bounds.header_timeout, bounds.body_timeout),
+        http=SlowClientProtocol,
+        head_timeout=bounds.header_timeout,
+        body_timeout=bounds.body_timeout,
         h11_max_incomplete_event_size=MAX_REQUEST_HEAD,
         log_level=log_level,
         # At its end, uvicorn cancels the requests still running; their transactions roll back.
         timeout_graceful_shutdown=bounds.shutdown_grace,
         access_log=False,  # the app logs each request itself, with its duration
     )
+    if workers > 1:  # as uvicorn.run does, with our config
+        Multiprocess(config, sockets=[config.bind_socket()]).run()
+        return
+    server = Server(config)
+    server.run()
+    if not server.started:
+        sys.exit(3)  # uvicorn's own code for a server that could not start
 
 
 def run_granian(
-    factory: str, host: str, port: int, log_level: str, bounds: ServerBounds = DEFAULT_BOUNDS
+    factory: str,
+    host: str,
+    port: int,
+    log_level: str,
+    bounds: ServerBounds = DEFAULT_BOUNDS,
+    workers: int = 1,
 ) -> None:
-    """Serve the app `factory` ("module:function") returns with granian: one worker, uvloop.
+    """Serve the app `factory` ("module:function") returns with granian on uvloop.
 
     granian bounds request heads itself (hyper's header_read_timeout, in milliseconds).
     """
@@ -115,7 +151,7 @@ def run_granian(
         address=host,
         port=port,
         interface=Interfaces.ASGI,
-        workers=1,
+        workers=workers,
         loop=Loops.uvloop,
         factory=True,
         log_level=LogLevels(log_level),
