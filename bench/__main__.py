@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from bench import frontend, http, imports, report, scale, targets, wire
+from bench import frontend, http, imports, report, scale, targets, wire, workers
 from bench.stores import (
     BACKENDS,
     DATA,
@@ -159,6 +159,8 @@ def measure_everything(preset: Preset) -> dict[str, Any]:
         if "sqlite" in stores:
             with step("compression"):
                 results["wire"] = wire.figures(stores["sqlite"], plan)
+            with step("workers"):
+                results["workers"] = workers.figures(stores["sqlite"], plan)
         with step("ASGI servers"):
             server_figures(stores, plan, results)
         with step("CSV durable edits"):

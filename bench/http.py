@@ -66,9 +66,12 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def start_stockline(store: Store, server: str = DEFAULT_SERVER, ui: Path | None = None) -> Server:
+def start_stockline(
+    store: Store, server: str = DEFAULT_SERVER, ui: Path | None = None, workers: int = 1
+) -> Server:
     port = free_port()
     command = [STOCKLINE, "serve", "--port", str(port), "--server", server]
+    command += ["--workers", str(workers)]
     env = store.env(STOCKLINE_FRONTEND_DIR=str(ui)) if ui else store.env()
     return Server(command, env, port, DATA / "logs" / f"{store.backend}-{server}.log")
 

@@ -7,6 +7,7 @@ from typing import Any
 from bench.imports import table as imports_table
 from bench.targets import machine_speed
 from bench.wire import table as wire_table
+from bench.workers import table as workers_table
 
 Results = dict[str, Any]
 STANDARD_ONLY = (
@@ -134,6 +135,9 @@ def markdown(results: Results, targets: list[tuple[str, str, bool | None]]) -> s
         "",
         "## Compression (SQLite; brotli against none, taking turns in the same run)",
         *(wire_table(results["wire"]) if "wire" in results else ["Not measured."]),
+        "",
+        "## Workers (SQLite; one and two taking turns in the same run)",
+        *(workers_table(results["workers"]) if "workers" in results else ["Not measured."]),
         "",
         "## ASGI server",
         *servers_table(results),

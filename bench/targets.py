@@ -23,6 +23,12 @@ def _at_most(name: str, value: float | None, bound: float, unit: str) -> Target:
     return (name, f"{value:,.2f} {unit}", value <= bound)
 
 
+def _at_least(name: str, ratio: float | None, bound: float) -> Target:
+    if ratio is None:
+        return (name, "not measured", None)
+    return (name, f"{ratio:.2f}x", ratio >= bound)
+
+
 def _ratio(results: dict[str, Any], backend: str, limit: str, bound: float) -> Target:
     name = f"(a) on {backend}: req/s >= {bound}x the {limit} limit"
     ours = _get(results, "http", backend, "(a) one product's history", 1, "rps")
@@ -132,12 +138,16 @@ def judge(results: dict[str, Any]) -> list[Target]:
         "big": {backend: sizes[max(sizes, key=int)] for backend, sizes in scale.items()},
         "edit_big": edits[max(edits, key=int)] if edits else None,
     }
-    compressed = _get(results, "wire", "rps_ratio", 0)
     ratios = [
-        (
+        _at_least(
             "(a) on sqlite with brotli: req/s >= 0.8x without (1 connection)",
-            "not measured" if compressed is None else f"{compressed:.2f}x",
-            None if compressed is None else compressed >= 0.8,
+            _get(results, "wire", "rps_ratio", 0),
+            0.8,
+        ),
+        _at_least(
+            "(a) on sqlite, 8 connections: 2 workers >= 1.4x 1",
+            _get(results, "workers", "ratio"),
+            1.4,
         ),
         _ratio(results, "sqlite", "sqlite", 0.5),
         _ratio(results, "csv", "sqlite", 1.0),

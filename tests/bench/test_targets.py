@@ -81,3 +81,11 @@ def test_compression_is_judged_on_bytes_and_on_its_cost() -> None:
     assert (
         _met(_results(5))["(a) on sqlite with brotli: req/s >= 0.8x without (1 connection)"] is None
     )
+
+
+def test_two_workers_are_judged_against_one() -> None:
+    results = _results(sqlite_import_s=5)
+    results["workers"] = {"ratio": 1.5}
+    assert _met(results)["(a) on sqlite, 8 connections: 2 workers >= 1.4x 1"] is True
+    results["workers"] = {"ratio": 1.2}
+    assert _met(results)["(a) on sqlite, 8 connections: 2 workers >= 1.4x 1"] is False
