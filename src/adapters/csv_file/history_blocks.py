@@ -153,6 +153,6 @@ def read_block(path: Path, block: Block) -> ChangeLog:
     if reader is None or len(reader.log) != block.count:
         raise StorageUnavailable(
             f"{path} no longer holds changes {block.first}-{block.last} where it did "
-            "(it was edited or replaced): restart the server to read it afresh"
+            "(it was edited or replaced): restart the server, which reads it afresh"
         )
     return reader.log

@@ -10,6 +10,7 @@ process's fold appended to it), and one that is shorter or whose last covered bl
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -148,6 +149,12 @@ def save(history: Path, indexed: Indexed) -> None:
     except OSError as error:
         disk.remove(temporary)
         logger.info("could not write %s (it is only a cache): %s", path, error.strerror)
+
+
+def forget(history: Path) -> None:
+    """Remove the cache: the file no longer reads as it says."""
+    with contextlib.suppress(OSError):
+        index_path(history).unlink(missing_ok=True)
 
 
 def load(path: Path) -> Indexed | None:

@@ -21,6 +21,7 @@ from adapters.csv_file.history_writer import lines
 from adapters.memory.changes import ChangeLog
 from adapters.memory.index import Index
 from domain.changes import Change, ChangeQuery, LevelChange, Origin
+from domain.errors import StorageUnavailable
 
 BLOCKS_KEPT = 4  # blocks read lately, kept for the next read (an import's undo pages on)
 
@@ -137,7 +138,11 @@ class StoredChanges:
     def _block(self, number: int) -> ChangeLog:
         log = self._read.get(number)
         if log is None:
-            log = read_block(self.history, self.indexed.blocks[number])
+            try:
+                log = read_block(self.history, self.indexed.blocks[number])
+            except StorageUnavailable:
+                history_index.forget(self.history)  # so that a restart scans the file afresh
+                raise
             if len(self._read) >= BLOCKS_KEPT:
                 del self._read[next(iter(self._read))]
             self._read[number] = log
