@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import shutil
+import statistics
 import subprocess
 import time
 import urllib.request
@@ -33,6 +34,7 @@ HISTORY_QUERIES = ("/api/changes?limit=100", "/api/changes?product_id=1&limit=10
 class Figures:
     imports: int
     history_bytes: int  # the history file's size
+    import_s: float  # the median answer time of the replace imports of this step
     start_s: float  # the best of STARTS starts, to the first answer of health
     rss_mib: float  # the least of the server's VmRSS after them and the history queries
 
@@ -56,11 +58,16 @@ def serve(url: str, source: Path | None, log: Path) -> Server:
     return Server([STOCKLINE, "serve", "--host", "127.0.0.1", "--port", str(port)], env, port, log)
 
 
-def replace_imports(url: str, source: Path | None, data: bytes, count: int, log: Path) -> None:
+def replace_imports(
+    url: str, source: Path | None, data: bytes, count: int, log: Path
+) -> list[float]:
+    """The seconds each of `count` replace imports took to be answered."""
     server = serve(url, source, log)
+    seconds = []
     try:
         server.wait_ready("/api/health")
         for _ in range(count):
+            began = time.perf_counter()
             request = urllib.request.Request(
                 f"http://127.0.0.1:{server.port}/api/inventory/import?mode=replace",
                 data=data,
@@ -71,8 +78,10 @@ def replace_imports(url: str, source: Path | None, data: bytes, count: int, log:
                 if answer.status != 200:
                     raise RuntimeError(f"a replace import answered {answer.status}")
                 answer.read()
+            seconds.append(time.perf_counter() - began)
     finally:
         server.stop()
+    return seconds
 
 
 def starts(url: str, source: Path | None, log: Path) -> tuple[float, float]:
@@ -101,11 +110,11 @@ def growth(folder: Path, seed: Path, source: Path | None, counts: tuple[int, ...
     data, done, found = seed.read_bytes(), 0, []
     log = folder / "server.log"
     for count in counts:
-        replace_imports(url, source, data, count - done, log)
+        imports = replace_imports(url, source, data, count - done, log)
         done = count
         start_s, rss_mib = starts(url, source, log)
         size = (folder / "inventory.csv.changes").stat().st_size
-        found.append(Figures(count, size, start_s, rss_mib))
+        found.append(Figures(count, size, statistics.median(imports), start_s, rss_mib))
     return found
 
 
@@ -128,15 +137,16 @@ def main() -> None:
         f"{args.products} x {args.days} = {args.products * args.days:,} records; "
         f"baseline {revision[:10]}; best of {STARTS} starts"
     )
-    print("| code | replace imports | history file MB | start-up s | RSS MiB |")
-    print("|---|---:|---:|---:|---:|")
+    print("| code | replace imports | import s | history file MB | start-up s | RSS MiB |")
+    print("|---|---:|---:|---:|---:|---:|")
     results = {}
     for name, source in (("baseline", baseline_source(revision)), ("this", None)):
         figures = growth(DATA / "stores" / f"history-growth-{name}", seed, source, counts)
         results[name] = figures
         for f in figures:
             print(
-                f"| {name} | {f.imports} | {f.history_bytes / 1e6:.0f} | {f.start_s:.2f} "
+                f"| {name} | {f.imports} | {f.import_s:.2f} | {f.history_bytes / 1e6:.0f} "
+                f"| {f.start_s:.2f} "
                 f"| {f.rss_mib:.0f} |"
             )
     for name, (first, last) in results.items():
