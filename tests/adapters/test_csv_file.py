@@ -14,9 +14,10 @@ from random import Random
 
 import pytest
 
-from adapters.csv_file import file_io, history_file, journal, saves
+from adapters.csv_file import file_io, history_file, history_index, journal, saves
+from adapters.csv_file.history_blocks import Block
 from adapters.csv_file.storage import CsvStorage
-from adapters.memory.changes import ChangeLog
+from adapters.csv_file.stored_changes import stored
 from domain import services, transfer
 from domain.changes import Author, Cause, Change, ChangeQuery, Origin
 from domain.errors import StorageUnavailable
@@ -485,22 +486,26 @@ async def test_a_store_reads_only_what_another_stores_fold_appended(
     await write_sample(first)
     await services.set_level(first.unit_of_work(), 1, DAY, 5)
     await first.fold()
-    assert first._history_end == first.history.stat().st_size  # its own append: read already
+    folded = stored(first.index)
+    assert folded.indexed.end == first.history.stat().st_size  # its own append: indexed
+    assert not len(folded.recent)  # and no longer held in memory
     second = await opened(first.path)
     read_from: list[int] = []
-    read = history_file.read
+    scan = history_index.scan
 
-    def spy(path: Path, log: ChangeLog, offset: int) -> int:
+    def spy(path: Path, blocks: list[Block], offset: int) -> int:
         read_from.append(offset)
-        return read(path, log, offset)
+        return scan(path, blocks, offset)
 
-    monkeypatch.setattr(history_file, "read", spy)
+    monkeypatch.setattr(history_index, "scan", spy)
     try:
         await services.set_level(first.unit_of_work(), 1, DAY, 6)
         before_fold = first.history.stat().st_size
         await first.fold()
         await services.set_level(second.unit_of_work(), 1, DAY, 7)
-        assert read_from == [before_fold]  # from where it had read to, not from the start
+        # Each indexes from where it had read to, not from the start: the first what its own
+        # fold appended, the second what the first's fold did.
+        assert read_from == [before_fold, before_fold]
         assert [(c.id, c.new_level) for c in await history_of(second)] == [(1, 5), (2, 6), (3, 7)]
         assert [c.id for c in await history_of(first)] == [1, 2, 3]
     finally:

@@ -20,6 +20,7 @@ import logging
 from pathlib import Path
 
 from adapters.csv_file import file_io, history_file, journal
+from adapters.csv_file.stored_changes import stored
 from adapters.memory.index import Index
 from domain.errors import StorageUnavailable
 
@@ -33,7 +34,7 @@ def make_ready(path: Path, index: Index) -> tuple[file_io.Stamp, int | None]:
     first = None
     if index.rewrite and len(log) > log.marked:
         first = log.marked + 1
-        history_file.write_pending(path, log, log.marked)
+        history_file.write_pending(path, stored(index).unfolded_lines())
     else:
         history_file.discard_pending(path)
     try:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
@@ -23,12 +24,8 @@ from typing import BinaryIO
 from adapters.csv_file import disk
 from adapters.csv_file.disk import fsync_folder
 from adapters.csv_file.history_format import HEADER, HEADER_LINE, ORIGIN
-from adapters.csv_file.history_reader import READ_BYTES, add, after_last_entry, read
-from adapters.csv_file.history_writer import lines
-from adapters.memory.changes import ChangeLog
+from adapters.csv_file.history_reader import READ_BYTES, after_last_entry
 from domain.errors import StorageUnavailable
-
-__all__ = ["Settled", "add", "lines", "read"]  # read and written through this module's names
 
 
 def history_path(main: Path) -> Path:
@@ -40,16 +37,16 @@ def pending_path(main: Path) -> Path:
     return main.with_name(main.name + ".changes.pending")
 
 
-def write_pending(main: Path, log: ChangeLog, start: int) -> None:
-    """Put the entries from position `start` on in the pending file, durably; on failure
-    leave none behind (a full disk gets its space back).
+def write_pending(main: Path, entries: Iterable[str]) -> None:
+    """Put the lines of a commit's entries in the pending file, durably; on failure leave
+    none behind (a full disk gets its space back).
 
     Its folder entry is made durable by the fsync of the folder that follows when the ready
     file is renamed into place, before anything relies on it.
     """
     path = pending_path(main)
     try:
-        disk.write_file(path, chain([HEADER_LINE + "\n"], lines(log, start, len(log))))
+        disk.write_file(path, chain([HEADER_LINE + "\n"], entries))
     except OSError as error:
         raise StorageUnavailable(f"cannot write {path}: {error.strerror}") from None
 

@@ -11,12 +11,9 @@ from array import array
 from collections.abc import Callable
 from itertools import compress
 from pathlib import Path
-from typing import BinaryIO
 
 from adapters.csv_file.history_format import (
     FIELDS,
-    HEADER,
-    HEADER_LINE,
     ORIGIN,
     Authors,
     BadLine,
@@ -41,66 +38,15 @@ BLOCK_CHARS = 1 << 18
 LEVELS_KEPT = 1 << 16  # distinct levels remembered as written, from block to block
 
 
-def read(path: Path, log: ChangeLog, offset: int) -> int:
-    """Add to `log` the entries of the history file from byte `offset` on (0: the whole file)
-    that it lacks; where the last entry line read ends, for the next call."""
-    try:
-        handle = open(path, "rb")  # noqa: SIM115 - closed by `with` below; may be absent
-    except FileNotFoundError:
-        return 0
-    except OSError as error:
-        raise StorageUnavailable(f"cannot read {path}: {error.strerror}") from None
-    reader = Reader(log)
-    line, from_start = 1, offset == 0
-    with handle:
-        try:
-            if from_start:
-                head = handle.read(len(HEADER))
-                if head != HEADER:
-                    if HEADER.startswith(head):  # empty, or a header a crash tore
-                        return 0
-                    raise BadLine(1, f"the first line must be {HEADER_LINE!r}")
-                offset, line = len(HEADER), 2
-            else:
-                handle.seek(offset)
-            return _read_from(handle, reader, offset, line)
-        except BadLine as error:
-            if not from_start:  # numbered from `offset`: count the lines before it
-                handle.seek(0)
-                error.line += handle.read(offset).count(b"\n")
-            raise StorageUnavailable(f"{path} line {error.line}: {error.message}") from None
-        except UnicodeDecodeError:
-            raise StorageUnavailable(f"{path} is not valid UTF-8") from None
-        except OSError as error:
-            raise StorageUnavailable(f"cannot read {path}: {error.strerror}") from None
-
-
-def add(log: ChangeLog, text: bytes, journal: Path) -> None:
-    """Add the entries of history lines taken from the journal that `log` lacks."""
+def add(log: ChangeLog, text: bytes, journal: Path, base: int = 0) -> None:
+    """Add the entries of history lines taken from the journal that `log` lacks, `log`
+    holding those after id `base`."""
     if not text:
         return
     try:
-        Reader(log).feed(text.decode("utf-8"), 1)
+        Reader(log, base).feed(text.decode("utf-8"), 1)
     except BadLine as error:
         raise StorageUnavailable(f"{journal}: history entries: {error.message}") from None
-
-
-def _read_from(handle: BinaryIO, reader: Reader, offset: int, line: int) -> int:
-    end, rest = offset, b""
-    position = offset  # of the start of `rest`
-    while chunk := handle.read(READ_BYTES):
-        data = rest + chunk
-        cut = data.rfind(b"\n") + 1
-        whole, rest = data[:cut], data[cut:]
-        if not whole:
-            continue
-        reader.feed(whole.decode("utf-8"), line)
-        line += whole.count(b"\n")
-        after = after_last_entry(whole)
-        if after:
-            end = position + after
-        position += cut
-    return end  # what follows `end` is a torn append: partial, or origin lines alone
 
 
 def after_last_entry(data: bytes) -> int:
@@ -123,14 +69,25 @@ class Reader:
     that does not convert is read again line by line, to name the first bad line.
     """
 
-    def __init__(self, log: ChangeLog) -> None:
+    def __init__(
+        self, log: ChangeLog, base: int = 0, origin: Origin | None = None, last: int | None = None
+    ) -> None:
         self.log = log
-        self.origin: Origin | None = log.origins[-1] if log.origins else None
+        self.base = base  # the id before the log's first entry (the history file's part)
+        self.origin: Origin | None = log.origins[-1] if log.origins else origin
         self._products: dict[str, int] = {}
         self._days: dict[str, int] = {}
         self._levels: dict[str, int] = {}
         self._authors: Authors = {}  # (actor, note, import id) as written -> as they were
-        self._last: int | None = None  # the id of the last entry line this reader read
+        self._last = last  # the id of the last entry line read (by this reader, or before)
+
+    def next_log(self) -> ChangeLog:
+        """The log read so far, a new one taking the entries after it: a block reader's way
+        of keeping each block's entries apart, with the origin and checks running on."""
+        done = self.log
+        self.base += len(done)
+        self.log = ChangeLog()
+        return done
 
     def feed(self, text: str, line: int) -> None:
         """Whole lines of history text (no header), the first being line number `line`."""
@@ -198,7 +155,7 @@ class Reader:
         if not count:
             return
         first = _consecutive_ids(ids)
-        expected = len(self.log) + 1
+        expected = self.base + len(self.log) + 1
         if first > expected:
             raise ValueError("entries are lost")
         if self._last is not None and first != self._last + 1:  # across blocks, as within
@@ -231,7 +188,8 @@ class Reader:
         """The first line of a block that fails, read one by one, with what is wrong."""
         lines = block.split("\n")[:-1]
         try:
-            for _ in read_carefully(lines, line, len(self.log) + 1, self.origin, self._last):
+            expected = self.base + len(self.log) + 1
+            for _ in read_carefully(lines, line, expected, self.origin, self._last):
                 pass
         except BadLine as error:
             return error

@@ -17,9 +17,10 @@ from adapters.memory.changes import ChangeLog
 FORMAT_ENTRIES = 10_000  # entries formatted at once when writing
 
 
-def lines(log: ChangeLog, start: int, end: int, prefix: str = "") -> Iterator[str]:
+def lines(log: ChangeLog, start: int, end: int, prefix: str = "", base: int = 0) -> Iterator[str]:
     """The entries at positions [start, end) as text in chunks, each run of entries sharing
-    an origin after that origin's line; every line behind `prefix` (the journal's `#`)."""
+    an origin after that origin's line; every line behind `prefix` (the journal's `#`); the
+    log's first entry having id `base + 1`."""
     starts = log.origin_starts
     number = bisect_right(starts, start) - 1
     dates: dict[int, str] = {}
@@ -27,11 +28,14 @@ def lines(log: ChangeLog, start: int, end: int, prefix: str = "") -> Iterator[st
         stop = min(end, starts[number + 1] if number + 1 < len(starts) else len(log))
         yield prefix + origin_line(log.origins[number])
         for first in range(start, stop, FORMAT_ENTRIES):
-            yield _entry_lines(log, first, min(stop, first + FORMAT_ENTRIES), prefix, dates)
+            last = min(stop, first + FORMAT_ENTRIES)
+            yield _entry_lines(log, first, last, prefix, dates, base)
         start, number = stop, number + 1
 
 
-def _entry_lines(log: ChangeLog, start: int, end: int, prefix: str, dates: dict[int, str]) -> str:
+def _entry_lines(
+    log: ChangeLog, start: int, end: int, prefix: str, dates: dict[int, str], base: int
+) -> str:
     """The lines as one string of every field in a row, separators included: each distinct
     field is made once (ids from shared pieces), faster than an f-string per line, and an
     import writes a million lines (bench/results/design-timings.md)."""
@@ -40,7 +44,7 @@ def _entry_lines(log: ChangeLog, start: int, end: int, prefix: str, dates: dict[
         dates[ordinal] = date_field(ordinal) + ";"
     count = end - start
     columns = [
-        *_id_texts(start + 1, end + 1),
+        *_id_texts(base + start + 1, base + end + 1),
         repeat(";", count),
         _texts(log.products[start:end], ";"),
         map(dates.__getitem__, days),

@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 from adapters.csv_file import disk, file_io, folding, history_file, journal, saves
-from adapters.memory.changes import ChangeLog
+from adapters.csv_file.stored_changes import StoredChanges, stored
 from adapters.memory.index import Change, Index
 from adapters.memory.unit_of_work import IndexUnitOfWork
 from domain.errors import StorageUnavailable
@@ -34,12 +34,10 @@ class CsvStorage:
         self.path = path
         self.journal = journal.journal_path(path)
         self.history = history_file.history_path(path)
-        self.index = Index(redo_log=[])
+        self.index = Index(redo_log=[], changes=StoredChanges(self.history))
         self.lock = asyncio.Lock()
         self._file_stamp: file_io.Stamp | None = _UNREAD  # of the file the index was read from
         self._journal_end = 0  # how much of the journal the index holds
-        self._history_end = 0  # how much of the history file the index holds
-        self._history_inode: int | None = None
         self._lock_fd: int | None = None
         self._saves = saves.Saves(path, -1)  # until open()
         self._fold_timer: asyncio.TimerHandle | None = None
@@ -152,8 +150,7 @@ class CsvStorage:
 
     def _append_commit(self, changes: list[Change]) -> int:
         """The transaction's changes and history entries as one sealed commit, appended."""
-        log = self.index.changes
-        entries = "".join(history_file.lines(log, log.marked, len(log), prefix="#"))
+        entries = "".join(stored(self.index).unfolded_lines(prefix="#"))
         return journal.append(self.journal, journal.encode(changes, entries))
 
     def _fold_later(self) -> None:
@@ -216,7 +213,7 @@ class CsvStorage:
             self._reload(file_stamp, folded)
         if journal_size > self._journal_end:
             replayed = journal.replay(self.journal, self.index, self._journal_end)
-            history_file.add(self.index.changes, replayed.history, self.journal)
+            stored(self.index).add_lines(replayed.history, self.journal)
             self._journal_end = replayed.end
             if replayed.torn:  # a commit cut short by a crash: never acknowledged
                 journal.cut(self.journal, replayed.end)
@@ -238,28 +235,10 @@ class CsvStorage:
                 )
             return
         index.redo_log = []
-        index.changes = self._read_history(self.index.changes)
+        # Only what other processes' folds appended is read (usually nothing); the entries
+        # of the journal come again as it is replayed.
+        index.changes = StoredChanges.read(self.history, stored(self.index))
         self.index, self._file_stamp, self._journal_end = index, file_stamp, 0
-
-    def _read_history(self, log: ChangeLog) -> ChangeLog:
-        """The log with what the history file gained since we last read it: only what other
-        processes' folds appended, so usually nothing. Entries the log holds from the
-        journal are skipped by id. Read whole when the file is new, replaced or shorter."""
-        stamp = file_io.stamp_of(self.history)
-        inode = stamp.inode if stamp else None
-        if inode != self._history_inode or (stamp and stamp.size < self._history_end):
-            log, self._history_end = ChangeLog(), 0
-        try:
-            self._history_end = history_file.read(self.history, log, self._history_end)
-        except StorageUnavailable:
-            if not self._history_end:
-                raise
-            # Our log and the file part ways (a fold that failed after its history append
-            # rolled the log back): the file is the truth.
-            log, self._history_end = ChangeLog(), 0
-            self._history_end = history_file.read(self.history, log, 0)
-        self._history_inode = inode
-        return log
 
     def _fold(self) -> None:
         """Write the index to the file by the steps of `folding`: after a crash at any point
@@ -311,12 +290,10 @@ class CsvStorage:
             self._file_stamp, self._journal_end = _UNREAD, 0  # which reads the disk afresh
             return
         self._journal_end = 0
-        log = self.index.changes
-        # What we appended is in our log already: the next read of the file starts after it.
-        if settled and settled.start == self._history_end and settled.last == len(log):
-            stamp = file_io.stamp_of(self.history)
-            self._history_end = settled.end
-            self._history_inode = stamp.inode if stamp else None
+        changes = stored(self.index)
+        # What we appended is in our log already: it is indexed, and no longer kept in memory.
+        if settled and settled.start == changes.indexed.end and settled.last == len(changes):
+            changes.folded(settled.end)
 
 
 _NO_FILE = file_io.Stamp(0, 0, 0)

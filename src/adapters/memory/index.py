@@ -6,8 +6,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from adapters.memory.changes import ChangeLog
+from domain.changes import Change as Entry
+from domain.changes import ChangeQuery, LevelChange, Origin
 from domain.errors import DuplicateProduct
 from domain.model import name_key
 
@@ -18,6 +21,29 @@ REDO_LIMIT = 100_000
 # What undoing one change needs: ("product", id, old name or None, old records or None)
 # or ("level", product id, date, old level or None) or ("all", the old index).
 UndoEntry = tuple[object, ...]
+
+
+class History(Protocol):
+    """The change history as the index and its repositories use it: a `ChangeLog` in memory,
+    or the CSV store's, most of which stays in its file. Entries since `mark()` are the
+    transaction's: `rollback()` drops them."""
+
+    def __len__(self) -> int: ...  # the id of the last entry
+
+    @property
+    def marked(self) -> int: ...
+
+    def mark(self) -> None: ...
+
+    def rollback(self) -> None: ...
+
+    def append(self, origin: Origin, changes: Iterable[LevelChange]) -> int: ...
+
+    def get(self, change_id: int) -> Entry | None: ...
+
+    def find(self, query: ChangeQuery) -> list[Entry]: ...
+
+    def of_import(self, import_id: str, after: int, limit: int) -> list[Entry]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +72,7 @@ class Index:
     # key keeps an owner while any of them holds it, so no further product can take it.
     shared: set[str] = field(default_factory=set)
     levels: dict[int, dict[dt.date, int]] = field(default_factory=dict)
-    changes: ChangeLog = field(default_factory=ChangeLog)  # never undone by remove_all
+    changes: History = field(default_factory=ChangeLog)  # never undone by remove_all
     undo_log: list[UndoEntry] = field(default_factory=list)
     redo_log: list[Change] | None = None  # kept only when a journal will be written
     # The transaction changes so much that the CSV store rewrites the whole file at commit

@@ -179,16 +179,18 @@ class MemoryChangeRepository(ChangeRepository):
     async def record(self, origin: Origin, changes: Sequence[LevelChange]) -> int:
         return self._index.changes.append(origin, changes)
 
+    # Reads run off the event loop: a filter may scan millions of entries (seconds), a page
+    # of an import holds 50,000, and the CSV store reads them from its file. The unit of work
+    # holds the store, so no write changes the log meanwhile.
+
     async def get(self, change_id: int) -> Change | None:
-        return self._index.changes.get(change_id)
+        return await asyncio.to_thread(self._index.changes.get, change_id)
 
     async def find(self, query: ChangeQuery) -> list[Change]:
-        # A filter may scan millions of entries (seconds): off the event loop. The unit of
-        # work holds the store, so no write changes the log meanwhile.
         return await asyncio.to_thread(self._index.changes.find, query)
 
     async def of_import(self, import_id: str, after: int, limit: int) -> list[Change]:
-        return self._index.changes.of_import(import_id, after, limit)
+        return await asyncio.to_thread(self._index.changes.of_import, import_id, after, limit)
 
 
 async def _slices(snapshot: Snapshot, rows: int) -> AsyncGenerator[list[HistoryRow], None]:
