@@ -25,12 +25,10 @@ LOCK_NOT_AVAILABLE = "55P03"  # ... for a lock_timeout
 # The constraints a write of records may break, named by tables.py's naming convention.
 RECORD_KEY = "pk_inventory_records"
 RECORD_OF_PRODUCT = "fk_inventory_records_product_id_products"
-# SQLite names no constraint in its errors: its messages stand for the names. The schema has
-# one foreign key (a history entry has none: it outlives its product).
-SQLITE_CONSTRAINTS = {
-    "FOREIGN KEY constraint failed": RECORD_OF_PRODUCT,
-    "UNIQUE constraint failed: inventory_records.product_id, inventory_records.date": RECORD_KEY,
-}
+# SQLite names no constraint in its errors: its message stands for the name. The schema has
+# one foreign key (a history entry has none: it outlives its product). No SQLite writer meets
+# another's record on its key: it holds the database's write lock.
+SQLITE_CONSTRAINTS = {"FOREIGN KEY constraint failed": RECORD_OF_PRODUCT}
 NAMED_KEY = re.compile(r"Key \(product_id\)=\((\d+)\) is not present")
 
 

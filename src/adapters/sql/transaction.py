@@ -29,8 +29,8 @@ Parameters = Mapping[str, Any] | Sequence[Mapping[str, Any]]
 WRITE_WAIT_S = 5.0  # as long as SQLite's busy_timeout: the wait for another writer
 Reader = Callable[[str, Sequence[Any]], Awaitable[Sequence[Any]]]
 """Runs a small read outside any unit of work's connection (see SqlStorage)."""
-# A transaction that wrote this many rows in bulk refreshes the table statistics once
-# committed (see the dialects' refresh_statistics; bench/results/design-timings.md).
+# A transaction that wrote this many rows in bulk has the dialect refresh the table statistics
+# once committed: PostgreSQL plans from them (bench/results/design-timings.md).
 ANALYZE_FROM = 10_000
 
 
