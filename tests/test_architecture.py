@@ -4,7 +4,8 @@
 - the arrows point inward: the domain imports only the standard library and itself, adapters
   never import the api;
 - only api/settings.py reads the environment;
-- no file in src/ over 300 lines, but those on ALLOWED_LONG, each at most its line count.
+- no file in src/ over 300 lines, but those on ALLOWED_LONG, each at most its line count;
+- the SQL transaction and repositories ask their dialect, never which backend they are on.
 Each check is a function of a source folder, and is shown to fail on a small bad one.
 """
 
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 import ast
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -22,10 +23,16 @@ FORBIDDEN_IN_DOMAIN = ("adapters", "api", "litestar", "sqlalchemy", "msgspec", "
 ENVIRONMENT = {"environ", "environb", "getenv", "getenvb", "putenv", "unsetenv"}
 SETTINGS = "api/settings.py"
 MAX_LINES = 300
+# The SQL modules that hold no branch on the backend: what differs is the dialect's.
+DIALECT_FREE = (
+    "adapters/sql/transaction.py",
+    "adapters/sql/inventory.py",
+    "adapters/sql/changes.py",
+)
+BACKEND_NAMES = ("postgres", "sqlite")
 # Files over MAX_LINES that later items of issue 14 split; each may only shrink, and leaves
 # the list once it is under MAX_LINES.
 ALLOWED_LONG = {
-    "adapters/sql/transaction.py": 339,  # issue 14 item 5: one dialect object per SQL backend
     "domain/flat_rows.py": 344,  # issue 14 item 2: the CSV file read by header name
 }
 
@@ -170,6 +177,33 @@ def long_files(src: Path, allowed: dict[str, int]) -> list[str]:
     return found
 
 
+def backend_branches(src: Path, names: Sequence[str]) -> list[str]:
+    """Where one of these files asks which backend it runs on: `is_postgresql` and the like,
+    or a comparison with a backend's name (`dialect.name == "postgresql"`)."""
+    found = []
+    for name in names:
+        tree = ast.parse((src / name).read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            asks = (isinstance(node, ast.Attribute) and node.attr.startswith("is_")) or (
+                isinstance(node, ast.Name) and node.id.startswith("is_")
+            )
+            if (asks and _names_a_backend(ast.unparse(node).rsplit(".", 1)[-1])) or (
+                isinstance(node, ast.Compare)
+                and any(
+                    isinstance(part, ast.Constant)
+                    and isinstance(part.value, str)
+                    and _names_a_backend(part.value)
+                    for part in [node.left, *node.comparators]
+                )
+            ):
+                found.append(f"{name}:{node.lineno}")
+    return found
+
+
+def _names_a_backend(text: str) -> bool:
+    return any(backend in text.lower() for backend in BACKEND_NAMES)
+
+
 @pytest.mark.parametrize("path", sorted((SRC / "domain").rglob("*.py")), ids=lambda p: p.name)
 def test_domain_imports_only_the_standard_library_and_itself(path: Path) -> None:
     bad = {name for name in imported_modules(path) if name.split(".")[0] in FORBIDDEN_IN_DOMAIN}
@@ -195,6 +229,10 @@ def test_only_the_settings_read_the_environment() -> None:
 
 def test_no_file_in_src_is_over_300_lines_but_the_allowed_ones() -> None:
     assert long_files(SRC, ALLOWED_LONG) == []
+
+
+def test_the_sql_transaction_and_repositories_never_ask_which_backend_they_are_on() -> None:
+    assert backend_branches(SRC, DIALECT_FREE) == []
 
 
 # Each check catches what it is for, on a small source folder with one fault each.
@@ -271,4 +309,22 @@ def test_long_files_are_caught_and_the_allowance_only_shrinks(tmp_path: Path) ->
         "b.py has 310 lines, more than 309",
         "c.py has 200 lines now: take it off ALLOWED_LONG",
         "d.py is on ALLOWED_LONG but gone",
+    ]
+
+
+def test_a_branch_on_the_backend_is_caught(tmp_path: Path) -> None:
+    src = write(
+        tmp_path,
+        {
+            "a.py": "if tx.is_postgresql:\n    pass\n",
+            "b.py": "postgres = engine.dialect.name == 'postgresql'\n",
+            "c.py": "if 'sqlite' != kind:\n    pass\nis_sqlite = True\n",
+            "d.py": "sql = self._sql.placeholder(1)\nif self._locked:\n    pass\n",
+        },
+    )
+    assert backend_branches(src, ["a.py", "b.py", "c.py", "d.py"]) == [
+        "a.py:1",
+        "b.py:1",
+        "c.py:1",
+        "c.py:3",
     ]

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 
 import asyncpg  # type: ignore[import-untyped]
-from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 
 from domain.errors import StorageUnavailable
 
@@ -21,6 +22,14 @@ DriverFailure = (
 """What the drivers themselves raise, on the reads that bypass SQLAlchemy."""
 QUERY_CANCELED = "57014"  # PostgreSQL's SQLSTATE for a statement_timeout (and other cancels)
 LOCK_NOT_AVAILABLE = "55P03"  # ... for a lock_timeout
+# The constraints a write of records may break, named by tables.py's naming convention.
+RECORD_KEY = "pk_inventory_records"
+RECORD_OF_PRODUCT = "fk_inventory_records_product_id_products"
+# SQLite names no constraint in its errors: its message stands for the name. The schema has
+# one foreign key (a history entry has none: it outlives its product). No SQLite writer meets
+# another's record on its key: it holds the database's write lock.
+SQLITE_CONSTRAINTS = {"FOREIGN KEY constraint failed": RECORD_OF_PRODUCT}
+NAMED_KEY = re.compile(r"Key \(product_id\)=\((\d+)\) is not present")
 
 
 def reason(error: BaseException) -> str:
@@ -67,3 +76,27 @@ def is_busy(error: BaseException) -> bool:
         return True
     cause = error.orig if isinstance(error, DBAPIError) else error
     return "database is locked" in str(cause)
+
+
+def broken_constraint(error: IntegrityError) -> str | None:
+    """The name of the constraint the database refused a write by, when it is one we know."""
+    cause = _driver_error(error)
+    if isinstance(cause, sqlite3.IntegrityError):
+        return SQLITE_CONSTRAINTS.get(str(cause))
+    name = getattr(cause, "constraint_name", None)
+    return name if isinstance(name, str) else None
+
+
+def named_product(error: IntegrityError) -> int | None:
+    """The product a refusal by RECORD_OF_PRODUCT names: PostgreSQL's detail does (`Key
+    (product_id)=(3) is not present in table "products".`), SQLite's message does not."""
+    found = NAMED_KEY.search(getattr(_driver_error(error), "detail", None) or "")
+    return int(found[1]) if found else None
+
+
+def _driver_error(error: IntegrityError) -> BaseException | None:
+    """The driver's own exception: SQLAlchemy's asyncpg adapter wraps it in one of its own."""
+    cause = error.orig
+    if isinstance(cause, asyncpg.PostgresError | sqlite3.Error):
+        return cause
+    return cause.__cause__ if cause is not None else None

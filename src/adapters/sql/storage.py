@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import sqlite3
 from collections.abc import Sequence
@@ -14,8 +13,11 @@ import asyncpg  # type: ignore[import-untyped]
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from adapters.sql.dialect import Dialect
 from adapters.sql.errors import DriverFailure, StorageFailure, reason
 from adapters.sql.migrations import current_revision, head_revision, is_known_revision, upgrade
+from adapters.sql.postgres_dialect import PostgresDialect
+from adapters.sql.sqlite_dialect import SqliteDialect
 from adapters.sql.transaction import WRITE_WAIT_S, Transaction
 from adapters.sql.unit_of_work import SqlUnitOfWork
 from adapters.sql.urls import (
@@ -26,6 +28,7 @@ from adapters.sql.urls import (
     sqlite_file,
 )
 from adapters.sql.write_probe import SqliteWriteProbe
+from adapters.sql.write_queue import WriteQueue
 from domain.errors import StorageUnavailable
 
 # temp_store: the staging table a bulk history append goes through (10,000 rows at most)
@@ -69,8 +72,11 @@ class SqlStorage:
         self._readers: Any = None  # PostgreSQL: asyncpg's pool for the small reads
         self._write_probe: SqliteWriteProbe | None = None
         self._file_identity: tuple[int, int] | None = None  # SQLite: the file's device, inode
-        # SQLite: this process's writers take turns (see Transaction); PostgreSQL locks rows.
-        self._write_lock = asyncio.Lock() if self.kind == "sqlite" else None
+        # SQLite: this process's writers take turns; PostgreSQL locks products.
+        self._write_queue = WriteQueue() if self.kind == "sqlite" else None
+        self._dialect: Dialect = (
+            SqliteDialect(self._write_queue) if self.kind == "sqlite" else PostgresDialect()
+        )
 
     async def open(self) -> None:
         """Connect and check the schema; StorageUnavailable says what to do when either fails."""
@@ -109,7 +115,7 @@ class SqlStorage:
         which hold or queue for the process's own lock first). PostgreSQL: None; a table lock
         that stops writers there stops the health read too, and the writers' advisory locks
         held by another server's import are the usual course of things."""
-        if self._write_probe is None or (self._write_lock and self._write_lock.locked()):
+        if self._write_probe is None or (self._write_queue and self._write_queue.taken()):
             return None
         return self._write_probe.blocker()
 
@@ -123,7 +129,7 @@ class SqlStorage:
         if self._file_identity is not None:
             self._check_file()
         reader = self._read if self._reader else self._fetch if self._readers else None
-        return SqlUnitOfWork(partial(Transaction, self._engine, reader, self._write_lock))
+        return SqlUnitOfWork(partial(Transaction, self._engine, self._dialect, reader))
 
     def _check_file(self) -> None:
         """SQLite's connections go on with a file deleted or replaced under them: reads of the

@@ -26,7 +26,7 @@ class SqlUnitOfWork(UnitOfWork):
     """
 
     def __init__(self, begin: Callable[[], Transaction]) -> None:
-        self._begin = begin  # the storage's: its engine, reader and write lock
+        self._begin = begin  # the storage's: its engine, dialect and reader
         self._tx: Transaction | None = None
 
     async def __aenter__(self) -> Self:
