@@ -129,6 +129,7 @@ def agree(lines: list[str], known: int = 0) -> None:
 @example([ORIGIN_LINE, "1;x;01-01-2026;;5;"], 1)  # known, but still a bad line
 @example([ORIGIN_LINE, '+5;2026-11-27T10:31:02Z;edit;;"a;b";', "1;7;01-01-2026;;5;"], 0)
 @example(["1;7;01-01-2026;;5;"], 0)  # before any origin line
+@example([ORIGIN_LINE, "1;1;01-01-2026;;;9223372036854775808"], 0)  # beyond 63 bits
 @example(  # one id twice, in two blocks (a quoted origin line starts another)
     [
         ORIGIN_LINE,

@@ -80,11 +80,17 @@ def number_field(value: int) -> str:
 
 # Reading, one field at a time
 
+MAX_NUMBER = 2**63 - 1
+
 
 def number(text: str) -> int:
+    """A whole number of at most 63 bits: the columns the log keeps its entries in."""
     if not (text.isascii() and text.isdigit() and len(text) < 20):
         raise ValueError(f"{text[:40]!r} is not a whole number")
-    return int(text)
+    value = int(text)
+    if value > MAX_NUMBER:
+        raise ValueError(f"{text} is out of range")
+    return value
 
 
 def entry_id(text: str) -> int:
