@@ -68,9 +68,16 @@ class Reader(threading.Thread):
         self.latencies: dict[str, list[float]] = {"idle": [], "during": []}
         self.peak_mib = {"idle": 0.0, "during": 0.0}
         self.failed = 0
+        self.error: BaseException | None = None  # what stopped it early: the figures are void
         self.stopping = threading.Event()
 
     def run(self) -> None:
+        try:
+            self._read()
+        except BaseException as error:  # a read that timed out included
+            self.error = error
+
+    def _read(self) -> None:
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
         while not self.stopping.is_set():
             phase = self.phase
@@ -118,6 +125,8 @@ def backend_figures(backend: str, body: bytes) -> dict[str, Any]:
         reader.join()
     finally:
         server.stop()
+    if reader.error is not None:
+        raise RuntimeError(f"the reads on {backend} stopped: {reader.error!r}")
     idle, during = reader.latencies["idle"], reader.latencies["during"]
     idle_p99, during_p99 = percentile(idle, 0.99), percentile(during, 0.99)
     return {

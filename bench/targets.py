@@ -133,6 +133,8 @@ def machine_speed(results: dict[str, Any]) -> str | None:
 def judge(results: dict[str, Any]) -> list[Target]:
     """Every target of the issue: its measurement in this run, and whether it is met."""
     scale, edits = results["scale"], results["csv_edit"]
+    if _get(results, "meta", "days") != REFERENCE_DAYS:  # the view target is of 1,095 days
+        results = {**results, "wire": {**results.get("wire", {}), "view_br_bytes": None}}
     where = {
         **results,
         "big": {backend: sizes[max(sizes, key=int)] for backend, sizes in scale.items()},

@@ -43,7 +43,7 @@ def figures(store: Store, plan: Plan) -> dict[str, Any]:
         )
 
     server = start_stockline(store)
-    found: dict[str, Any] = {}
+    found: dict[str, Any] = {"view_days": plan.days}
     try:
         server.wait_ready("/api/health")
         for coding in ("identity", "gzip", "br"):
@@ -70,7 +70,7 @@ def figures(store: Store, plan: Plan) -> dict[str, Any]:
 
 def table(found: dict[str, Any]) -> list[str]:
     view = [
-        f"- the {VIEW_PRODUCTS}-product, 1,095-day view: {found['view_identity_bytes']:,} bytes "
+        f"- the {VIEW_PRODUCTS}-product, {found['view_days']:,}-day view: {found['view_identity_bytes']:,} bytes "
         f"as it is, {found['view_gzip_bytes']:,} with gzip, **{found['view_br_bytes']:,} with "
         f"brotli** ({found['view_br_bytes'] / found['view_identity_bytes']:.3f}x)",
         "",

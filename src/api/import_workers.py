@@ -113,9 +113,18 @@ class ImportWorkers:
                 os.unlink(path + COLUMNS)
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
-            self._pool = None
+        """Stop the checking processes now, and wait for them: none may outlive the server
+        (uvicorn ends by raising SIGTERM again, which skips the pool's own exit handler). An
+        upload still being checked belonged to a request cancelled already."""
+        pool, self._pool = self._pool, None
+        if pool is None:
+            return
+        workers = list((getattr(pool, "_processes", None) or {}).values())  # its only handles
+        pool.shutdown(wait=False, cancel_futures=True)
+        for worker in workers:
+            worker.terminate()
+        for worker in workers:
+            worker.join(timeout=5)
 
 
 # The records' columns come back through a file beside the upload, not pickled with the rest:

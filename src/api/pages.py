@@ -11,11 +11,12 @@ browser holds (If-None-Match) is a 304.
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path, PurePosixPath
 
 from litestar.datastructures import MutableScopeHeaders
 from litestar.enums import ScopeType
-from litestar.types import ASGIApp, HTTPScope, Message, Receive, Scope, Send
+from litestar.types import ASGIApp, HTTPScope, Message, Receive, ReceiveMessage, Scope, Send
 
 from api.scope_headers import header
 
@@ -28,20 +29,41 @@ def is_api(path: str) -> bool:
 
 
 def head_as_get(app: ASGIApp) -> ASGIApp:
-    """`app`, answering HEAD as it answers GET, headers and all, without the body."""
+    """`app`, answering HEAD as it answers GET, headers and all, without the body.
+
+    Once the headers are sent, the app is told the client has gone: a streamed answer (a
+    long history, an export) then stops, instead of reading and compressing what nobody
+    will receive."""
 
     async def heading(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != ScopeType.HTTP or scope["method"] != "HEAD":
             await app(scope, receive, send)
             return
+        headers_sent = asyncio.Event()
+        ended = False
 
         async def headers_only(message: Message) -> None:
-            if message["type"] != "http.response.body":
+            nonlocal ended
+            if message["type"] == "http.response.start":
                 await send(message)
-            elif not message.get("more_body", False):
+                headers_sent.set()
+            elif message["type"] == "http.response.body" and not ended:
+                ended = True
                 await send({"type": "http.response.body", "body": b"", "more_body": False})
 
-        await app({**scope, "method": "GET"}, receive, headers_only)
+        async def gone_once_answered() -> ReceiveMessage:
+            if headers_sent.is_set():
+                return {"type": "http.disconnect"}
+            asked = asyncio.ensure_future(receive())
+            answered = asyncio.ensure_future(headers_sent.wait())
+            await asyncio.wait((asked, answered), return_when=asyncio.FIRST_COMPLETED)
+            answered.cancel()
+            if asked.done():
+                return asked.result()
+            asked.cancel()
+            return {"type": "http.disconnect"}
+
+        await app({**scope, "method": "GET"}, gone_once_answered, headers_only)
 
     return heading
 
@@ -56,7 +78,8 @@ def ui_pages(app: ASGIApp, folder: Path) -> ASGIApp:
             return
         path = scope["path"]
         if not PurePosixPath(path).suffix and not _is_file(root, path):
-            scope = HTTPScope(**{**scope, "path": "/", "raw_path": b"/"})  # a page of the UI
+            path = "/"  # a page of the UI
+            scope = HTTPScope(**{**scope, "path": path, "raw_path": b"/"})
         lifetime = IMMUTABLE if path.startswith("/assets/") else REVALIDATE
         known = _tags(header(scope, b"if-none-match"))
         unchanged = False
@@ -66,7 +89,7 @@ def ui_pages(app: ASGIApp, folder: Path) -> ASGIApp:
             if message["type"] == "http.response.start" and message["status"] == 200:
                 headers = MutableScopeHeaders(message)
                 headers["cache-control"] = lifetime
-                if known and _tags(headers.get("etag") or "") & (known | {"*"}):
+                if "*" in known or known & _tags(headers.get("etag") or ""):
                     unchanged = True  # the browser has this very file: 304, no body
                     del headers["content-length"]
                     message = {**message, "status": 304}

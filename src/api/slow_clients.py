@@ -14,7 +14,10 @@ SQL a pooled connection, for ever). The app then sees the client as gone.
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import logging
+import sys
+import termios
 from typing import Any
 
 import h11
@@ -45,20 +48,43 @@ def _request_timeout(seconds: float) -> bytes:
 
 
 class _BoundedFlow(FlowControl):
-    """Flow control whose wait for the client to take more of an answer is bounded."""
+    """Flow control that drops a client who takes nothing of an answer for `seconds`.
+
+    The wait is for the send buffer to drain below its low-water mark, and one piece of an
+    answer (a slice of history, a chunk of a file) is buffered whole: a slow reader can take
+    longer than the bound over a piece while it keeps reading. So the bound is on progress:
+    the wait goes on while less is waiting to be sent than at the last look, in the
+    transport's buffer and in the kernel's (which empties first, and holds megabytes)."""
 
     def __init__(self, transport: asyncio.Transport, seconds: float) -> None:
         super().__init__(transport)
         self._seconds = seconds
 
-    async def drain(self) -> None:
+    def _unsent(self) -> int:
+        waiting = self._transport.get_write_buffer_size()
+        connection = self._transport.get_extra_info("socket")
         try:
-            async with asyncio.timeout(self._seconds):
-                await super().drain()
-        except TimeoutError:
+            queued = fcntl.ioctl(connection.fileno(), termios.TIOCOUTQ, b"\0" * 4)
+        except (AttributeError, OSError, ValueError):
+            return waiting  # no socket to ask: the transport's buffer alone
+        return waiting + int.from_bytes(queued, sys.byteorder, signed=True)
+
+    async def drain(self) -> None:
+        left = self._unsent()
+        while True:
+            try:
+                async with asyncio.timeout(self._seconds):
+                    await super().drain()
+                return
+            except TimeoutError:
+                now = self._unsent()
+                if now < left:  # the client took some: still reading
+                    left = now
+                    continue
             logger.info("dropped a connection whose client took nothing for %g s", self._seconds)
             self._transport.abort()  # close() would wait for the client to take the rest
             await super().drain()  # until connection_lost: the request then sees a disconnect
+            return
 
 
 class BoundedConfig(Config):

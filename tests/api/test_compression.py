@@ -164,3 +164,13 @@ def test_the_coding_follows_the_clients_weights() -> None:
     assert chosen_encoding("") is None
     assert chosen_encoding("deflate, identity") is None
     assert chosen_encoding("br;q=nonsense, gzip") == "gzip"
+    assert chosen_encoding("br;q=0.5, gzip;q=0.9") == "gzip"  # the client's best
+    assert chosen_encoding("gzip;q=0.5, br;q=0.5") == "br"  # a tie: ours
+    assert chosen_encoding("identity, " * 100_000 + "br") is None  # read no further
+
+
+def test_the_api_documents_are_compressed_too(client: TestClient) -> None:
+    for path in ("/api/openapi.json", "/api/ui/assets/swagger-ui.css"):
+        answer = client.get(path, headers={"accept-encoding": "br"})
+        assert answer.status_code == 200, path
+        assert answer.headers["content-encoding"] == "br", path

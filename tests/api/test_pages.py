@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import pytest
 from litestar.testing import TestClient
 
 from api.app import create_app
+from api.pages import head_as_get
 from api.settings import Settings
 from tests.api.conftest import api_client
 
@@ -49,6 +51,13 @@ def test_hashed_assets_are_kept_a_year(ui: TestClient) -> None:
     answer = ui.get("/assets/index-3f9a1c.js")
     assert answer.text == SCRIPT
     assert answer.headers["cache-control"] == "public, max-age=31536000, immutable"
+    page = ui.get("/assets/not-a-file")  # the UI's page, not an asset: never kept
+    assert page.text == INDEX
+    assert page.headers["cache-control"] == "no-cache"
+
+
+def test_if_none_match_star_is_304_for_any_file(ui: TestClient) -> None:
+    assert ui.get("/", headers={"if-none-match": "*"}).status_code == 304
 
 
 @pytest.mark.parametrize("coding", ["identity", "br"])
@@ -85,3 +94,28 @@ def test_head_answers_every_get_with_its_headers_and_no_body(ui: TestClient, pat
     assert head.content == b""
     for name in ("content-type", "content-length", "content-encoding", "etag", "cache-control"):
         assert head.headers.get(name) == get.headers.get(name), name
+
+
+async def test_a_head_request_tells_the_app_the_client_is_gone_once_answered() -> None:
+    """So a streamed answer stops at its headers, instead of reading what nobody receives."""
+    heard: list[str] = []
+    sent: list[dict[str, object]] = []
+
+    async def app(scope: dict[str, object], receive: object, send: object) -> None:
+        assert scope["method"] == "GET"
+        await send({"type": "http.response.start", "status": 200, "headers": []})  # type: ignore[operator]
+        heard.append((await receive())["type"])  # type: ignore[operator]
+        await send({"type": "http.response.body", "body": b"[1,", "more_body": True})  # type: ignore[operator]
+        await send({"type": "http.response.body", "body": b"2]"})  # type: ignore[operator]
+
+    async def receive() -> dict[str, object]:
+        await asyncio.sleep(10)  # a client that says nothing more
+        return {"type": "http.disconnect"}
+
+    async def send(message: dict[str, object]) -> None:
+        sent.append(message)
+
+    scope = {"type": "http", "method": "HEAD", "path": "/api/inventory", "headers": []}
+    await asyncio.wait_for(head_as_get(app)(scope, receive, send), 1)  # type: ignore[arg-type]
+    assert heard == ["http.disconnect"]
+    assert [message.get("body", None) for message in sent] == [None, b""]

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import signal
+import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -14,7 +16,7 @@ import pytest
 
 from tests.live.conftest import csv_store, empty_store, store_check
 from tests.live.locks import stockline_waits_for_a_lock, table_locked
-from tests.live.server import free_port, serving, start
+from tests.live.server import STOCKLINE, free_port, serving, start, stop
 
 HEADER = "product_id;product_name;date;inventory_level\n"
 
@@ -119,3 +121,53 @@ def test_a_request_still_running_when_the_grace_ends_is_rolled_back(tmp_path: Pa
     assert stopped_after < 3  # the grace, not the lock timeout
     assert all(answer.status_code != 200 for answer in answers)
     assert total == 0  # the products it wrote went with the transaction
+
+
+def _processes_with(marker: str) -> list[int]:
+    """The processes whose environment holds `marker` (a store URL no other test uses)."""
+    found = []
+    for environ in Path("/proc").glob("[0-9]*/environ"):
+        try:
+            if marker.encode() in environ.read_bytes():
+                found.append(int(environ.parent.name))
+        except OSError:
+            continue
+    return found
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_a_stopped_server_leaves_no_process_behind(tmp_path: Path, workers: str) -> None:
+    """Its import checkers included: uvicorn ends by raising SIGTERM again, which skipped
+    the pool's own exit handler and left them running under init."""
+    store = csv_store(tmp_path)
+    port = free_port()
+    server = start(store, port, tmp_path / "server.log", STOCKLINE_WORKERS=workers)
+    big = "product_id;product_name;date;inventory_level\n" + "".join(
+        f"{n % 50 + 1};P{n % 50 + 1};{1 + n // 50 % 28:02d}-{1 + n // 1400 % 12:02d}-20{10 + n // 16800}"
+        f";{n}\n"
+        for n in range(20_000)
+    )
+    assert len(big) > 256 * 1024  # checked in a worker process, not in place
+    for _ in range(int(workers) * 2):  # each worker's pool, whichever worker answers
+        answer = httpx.post(
+            f"http://127.0.0.1:{port}/api/inventory/import",
+            params={"dry_run": "true"},
+            content=big,
+            headers={"content-type": "text/csv"},
+            timeout=60,
+        )
+        assert answer.status_code == 200, answer.text
+    assert len(_processes_with(store)) > 1 + int(workers)  # the checkers run
+    stop(server)
+    deadline = time.monotonic() + 10
+    while (left := _processes_with(store)) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert left == [], f"processes {left} outlived the server"
+
+
+def test_a_server_of_two_workers_that_cannot_start_exits_non_zero(tmp_path: Path) -> None:
+    unmigrated = f"sqlite+aiosqlite:///{tmp_path}/inventory.db"
+    environment = {**os.environ, "STOCKLINE_STORAGE": unmigrated}
+    command = [str(STOCKLINE), "serve", "--port", str(free_port()), "--workers", "2"]
+    finished = subprocess.run(command, env=environment, capture_output=True, timeout=60)
+    assert finished.returncode == 3, finished.stderr[-2000:]

@@ -101,6 +101,7 @@ def run_uvicorn(
     import sys
 
     from uvicorn import Server
+    from uvicorn.config import STARTUP_FAILURE
     from uvicorn.supervisors import Multiprocess
 
     from api.slow_clients import BoundedConfig, SlowClientProtocol
@@ -121,12 +122,15 @@ def run_uvicorn(
         access_log=False,  # the app logs each request itself, with its duration
     )
     if workers > 1:  # as uvicorn.run does, with our config
-        Multiprocess(config, sockets=[config.bind_socket()]).run()
+        supervisor = Multiprocess(config, sockets=[config.bind_socket()])
+        supervisor.run()
+        if any(process.exitcode == STARTUP_FAILURE for process in supervisor.processes):
+            sys.exit(STARTUP_FAILURE)  # uvicorn's parent would exit 0
         return
     server = Server(config)
     server.run()
     if not server.started:
-        sys.exit(3)  # uvicorn's own code for a server that could not start
+        sys.exit(STARTUP_FAILURE)
 
 
 def run_granian(
