@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from domain import upload
 from domain.errors import LineError
 from domain.flat_rows import HEADER_LINE, FlatRow, format_date
+from domain.model import Product
 
 DAY = dt.date(2025, 1, 1)
 
@@ -21,7 +22,7 @@ def parsed(text: str) -> upload.Upload:
 def test_records_come_back_as_the_tuples_the_stores_take() -> None:
     rows = parsed("1;A;01-01-2025;5\n1;A;02-01-2025;6\n2;B;;\n")
     assert (rows.rows, rows.records, rows.bad.count) == (3, 2, 0)
-    assert rows.products == {1: ("A", 2), 2: ("B", 4)}
+    assert rows.products == {1: (Product(1, "A"), 2), 2: (Product(2, "B"), 4)}
     assert rows.batch(0, 2) == [(1, DAY, 5), (1, dt.date(2025, 1, 2), 6)]
     assert rows.batch(1, 2) == [(1, dt.date(2025, 1, 2), 6)]
 
@@ -58,6 +59,7 @@ rows = st.lists(
         date=st.one_of(st.none(), st.dates(DAY, DAY + dt.timedelta(days=5))),
         level=st.just(1),
         line=st.just(0),
+        unit=st.none(),
     ).map(lambda row: row if row.date else row._replace(level=None)),
     max_size=30,
 )

@@ -4,7 +4,8 @@ Most lines repeat a product and a date already seen: such a line is split by han
 costs three dictionary look-ups. Every other line (a product or a date met for the
 first time, a product without records, anything unusual) goes through the domain's
 own reader, so the two can never disagree on what a valid file is. Files holding
-quotes or carriage returns are read by the domain's reader whole.
+quotes or carriage returns, or columns beyond the brief's four, are read by the domain's
+reader whole.
 """
 
 from __future__ import annotations
@@ -23,10 +24,13 @@ AddRow = Callable[[Index, FlatRow], "str | None"]  # puts a row in the index, or
 
 def load_text(text: str, where: str, add: AddRow) -> Index:
     """The index of a whole file's text; StorageUnavailable names the first bad line."""
-    if '"' in text or "\r" in text:
-        return _load_checked(io.StringIO(text, newline=""), where, add)
     lines = iter(io.StringIO(text, newline=""))
     header = next(lines, "")
+    # The fast path knows the brief's four columns only; a file with product columns (or
+    # quotes, or carriage returns) is read the domain's way throughout.
+    plain = header.removeprefix("\ufeff").rstrip("\n") == flat_rows.HEADER_LINE
+    if '"' in text or "\r" in text or not plain:
+        return _load_checked(io.StringIO(text, newline=""), where, add)
     index = Index()
     _check(index, [header], 1, where, add)
     known: dict[str, dict[dt.date, int]] = {}  # "id;name" as written -> its product's levels
