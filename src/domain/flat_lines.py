@@ -15,8 +15,16 @@ from domain.model import Product
 def product_cells(product: Product, layout: Layout) -> tuple[str, str]:
     """What a line of this product holds before its date (`7;Blue Widget;`) and after its
     level (the line end, after `;kg` when the layout has a unit column)."""
-    end = f";{quote_name(defuse(product.unit))}\n" if layout.has_unit else "\n"
-    return f"{product.id};{quote_name(defuse(product.name))};", end
+    return f"{product.id};{name_cell(product.name)};", line_end(product.unit, layout)
+
+
+def name_cell(name: str) -> str:
+    return quote_name(defuse(name))
+
+
+def line_end(unit: str, layout: Layout) -> str:
+    """The end of a product's line: its unit cell when the layout has the column."""
+    return f";{quote_name(defuse(unit))}\n" if layout.has_unit else "\n"
 
 
 def format_rows(
@@ -27,22 +35,25 @@ def format_rows(
 ) -> Iterator[str]:
     """The header (unless told not to), then the rows, as text chunks of about `chunk_rows`
     lines, in `layout`'s columns."""
-    cells: dict[tuple[int, str, str | None], tuple[str, str]] = {}
+    # Each name, unit and date is written once and looked up after: an export is this loop.
+    names: dict[str, str] = {}
+    ends: dict[str | None, str] = {}
     dates: dict[dt.date, str] = {}
     lines = [layout.header_line + "\n"] if header else []
     for row in rows:
-        key = (row.product_id, row.product_name, row.unit)
-        known = cells.get(key)
-        if known is None:
-            known = cells[key] = product_cells(row.product(), layout)
-        prefix, end = known
+        name = names.get(row.product_name)
+        if name is None:
+            name = names[row.product_name] = name_cell(row.product_name)
+        end = ends.get(row.unit)
+        if end is None:
+            end = ends[row.unit] = line_end(row.unit or "", layout)
         if row.date is None or row.level is None:
-            lines.append(f"{prefix};{end}")
+            lines.append(f"{row.product_id};{name};;{end}")
         else:
             date = dates.get(row.date)
             if date is None:
                 date = dates[row.date] = format_date(row.date)
-            lines.append(f"{prefix}{date};{row.level}{end}")
+            lines.append(f"{row.product_id};{name};{date};{row.level}{end}")
         if len(lines) >= chunk_rows:
             yield "".join(lines)
             lines = []
