@@ -50,6 +50,8 @@ class Layout:
             raise InvalidValue(
                 "line", f"expected {self.width} fields separated by ';', found {len(fields)}"
             )
+        if self.names == KNOWN:  # as Stockline writes them: already in order
+            return fields
         return ["" if at is None else fields[at] for at in self.positions]
 
 

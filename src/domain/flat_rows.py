@@ -37,7 +37,7 @@ from typing import IO, Any, NamedTuple
 
 from domain import flat_columns
 from domain.errors import InvalidValue, LineError
-from domain.flat_columns import KNOWN, REQUIRED, Layout
+from domain.flat_columns import REQUIRED, Layout
 from domain.model import MAX_LEVEL, MAX_PRODUCT_ID, Product, stored_name, stored_unit
 from domain.whole_numbers import parse_whole_number
 
@@ -88,12 +88,13 @@ class _RowParser:
     """
 
     def __init__(self, layout: Layout) -> None:
-        self._products: dict[tuple[str, str], tuple[int, str]] = {}
+        # A product by its cells as written: id and name, then its unit when the file has one.
+        self._products: dict[tuple[str, ...], tuple[int, str, str | None]] = {}
         self._dates: dict[str, dt.date] = {}
-        # Lines come arranged in KNOWN's order unless the file is the brief's four columns.
-        self._width = len(REQUIRED) if layout.positions is None else len(KNOWN)
+        self._layout = layout  # any but the brief's four columns: lines arranged in KNOWN's order
+        self.row = self._row if layout.positions is None else self._arranged_row
 
-    def row(self, fields: list[str], line: int) -> FlatRow:
+    def _row(self, fields: list[str], line: int) -> FlatRow:
         if len(fields) == 4:
             product = self._products.get((fields[0], fields[1]))
             date = self._dates.get(fields[2])
@@ -102,15 +103,22 @@ class _RowParser:
                 return FlatRow(product[0], product[1], date, int(level), line)
         return self._checked_row(fields, line)
 
+    def _arranged_row(self, fields: list[str], line: int) -> FlatRow:
+        fields = self._layout.arrange(fields)
+        product = self._products.get((fields[0], fields[1], *fields[4:]))
+        date, level = self._dates.get(fields[2]), fields[3]
+        if product and date and level.isascii() and level.isdigit() and len(level) < 10:
+            return FlatRow(product[0], product[1], date, int(level), line, product[2])
+        return self._checked_row(fields, line)
+
     def _checked_row(self, fields: list[str], line: int) -> FlatRow:
-        if len(fields) != self._width:
+        if self._layout.positions is None and len(fields) != len(REQUIRED):
             raise InvalidValue("line", f"expected 4 fields separated by ';', found {len(fields)}")
         id_text, name, date_text, level_text = fields[:4]
         product_id = parse_whole_number("product_id", id_text, MAX_PRODUCT_ID, 1)
         product_name = stored_name(restore(name))
-        unit = stored_unit(restore(fields[4])) if self._width > 4 else None
-        if unit is None:
-            self._products[id_text, name] = (product_id, product_name)
+        unit = stored_unit(restore(fields[4])) if self._layout.has_unit else None
+        self._products[(id_text, name, *fields[4:])] = (product_id, product_name, unit)
         date_text, level_text = date_text.strip(), level_text.strip()
         if not date_text and not level_text:
             return FlatRow(product_id, product_name, None, None, line, unit)
@@ -142,12 +150,12 @@ def read_data(data: FileData) -> Iterator[FlatRow | LineError]:
     if undecodable is not None:
         yield LineError(undecodable, f"file: line {undecodable} is not valid UTF-8")
         return
+    chunks = _numbered_chunks(data)
     if not plain:
         # Quoted fields may hold line breaks, so the csv module reads these, line by line.
-        yield from read(line for text in _text_chunks(data) for line in io.StringIO(text, ""))
+        yield from read(line for text, _ in chunks for line in io.StringIO(text, ""))
         return
-    numbered = (_split(text, first) for text, first in _numbered_chunks(data))
-    yield from _rows(chain.from_iterable(numbered))
+    yield from _rows(chain.from_iterable(_split(text, first) for text, first in chunks))
 
 
 def _pieces(data: FileData) -> Iterator[bytes | bytearray]:
@@ -178,17 +186,11 @@ def _survey(data: FileData) -> tuple[int | None, bool]:
     return None, plain
 
 
-def _text_chunks(data: FileData) -> Iterator[str]:
-    """The text of (decodable) `data`, a piece at a time; without the byte-order mark."""
-    for number, piece in enumerate(_pieces(data)):
-        text = str(piece, "utf-8")
-        yield text.removeprefix(_BOM) if number == 0 else text
-
-
 def _numbered_chunks(data: FileData) -> Iterator[tuple[str, int]]:
-    """Each text chunk with the number of its first line."""
+    """Each piece of `data`'s text (no byte-order mark) with the number of its first line."""
     line = 1
-    for text in _text_chunks(data):
+    for number, piece in enumerate(_pieces(data)):
+        text = str(piece, "utf-8").removeprefix(_BOM if number == 0 else "")
         yield text, line
         line += text.count("\n")
 
@@ -247,8 +249,6 @@ def _rows(numbered: Iterable[tuple[list[str], int]]) -> Iterator[FlatRow | LineE
             continue
         try:
             if header_seen:
-                if layout.positions is not None:
-                    fields = layout.arrange(fields)
                 yield row(fields, line)
                 continue
             header_seen = True

@@ -4,12 +4,18 @@ unit, journals written before units still replayed, a column the format lacks re
 from __future__ import annotations
 
 import datetime as dt
+import io
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
+from adapters.csv_file import file_io, loader
 from adapters.csv_file.storage import CsvStorage
+from adapters.memory.index import Index
 from domain import services
 from domain.errors import StorageUnavailable
 from domain.model import Product
@@ -122,3 +128,41 @@ async def test_a_file_giving_one_product_two_units_is_refused_at_start(tmp_path:
     stood_still(path)
     with pytest.raises(StorageUnavailable, match="line 3: product 1 has the unit 'kg'"):
         await CsvStorage(path).open()
+
+
+def loaded(read: Callable[[], Index]) -> object:
+    """What a reading of a file gives: its products and levels, or the error it raised."""
+    try:
+        index = read()
+    except StorageUnavailable as error:
+        return str(error)
+    return index.products, index.levels
+
+
+# Mostly lines the fast reading takes (a product and a date seen before), with some that
+# disagree with an earlier one (another name or unit) or that only the careful one reads.
+lines_with_units = st.lists(
+    st.tuples(
+        st.sampled_from(["1;P1", "2;P2", "1;P1", "2;P2", "1;P2", "3;P3"]),
+        st.sampled_from(["30-01-2025", "31-01-2025", "01-02-2025", "", "31-1-2025"]),
+        st.sampled_from(["5", "5", "7", "", " 7", "0012", "x"]),
+        st.sampled_from(["kg", "kg", "", " g", "'=x"]),
+    ).map(";".join),
+    max_size=16,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(lines_with_units, st.booleans())
+# A product and a date both seen before, on a line that gives the product another unit.
+@example(["1;P1;30-01-2025;5;kg", "2;P2;31-01-2025;5;kg", "1;P1;31-01-2025;5; g"], True)
+# ... and on one that repeats a date of the product.
+@example(["1;P1;30-01-2025;5;kg", "2;P2;31-01-2025;5;kg", "1;P1;30-01-2025;7;kg"], False)
+def test_the_fast_reading_of_a_file_with_units_agrees_with_the_careful_one(
+    lines: list[str], last_line_ended: bool
+) -> None:
+    text = "product_id;product_name;date;inventory_level;unit\n" + "\n".join(lines)
+    text += "\n" if last_line_ended and lines else ""
+    fast = loaded(lambda: loader.load_text(text, "f", file_io._add))
+    careful = loaded(lambda: loader._load_checked(io.StringIO(text, newline=""), "f", file_io._add))
+    assert fast == careful
