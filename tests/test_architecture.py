@@ -33,7 +33,7 @@ BACKEND_NAMES = ("postgres", "sqlite")
 # Files over MAX_LINES that later items of issue 14 split; each may only shrink, and leaves
 # the list once it is under MAX_LINES.
 ALLOWED_LONG = {
-    "domain/flat_rows.py": 344,  # issue 14 item 2: the CSV file read by header name
+    "domain/flat_rows.py": 309,  # issue 14 item 2: the CSV file read by header name
 }
 
 

@@ -95,4 +95,15 @@ describe('ProductPicker', () => {
     await userEvent.type(screen.getByRole('combobox'), 'kiwi');
     expect(await screen.findByText('No product matches “kiwi”.')).toBeInTheDocument();
   });
+
+  it('labels a product with its unit in the list and on its chip', async () => {
+    const api = installFakeApi({ 1: 'Blue Widget', 2: 'Flour' });
+    api.units.set(2, 'kg');
+    render(<Harness />);
+    await userEvent.type(screen.getByRole('combobox'), 'f');
+    await waitFor(() => expect(screen.getAllByRole('option')).toHaveLength(1));
+    expect(screen.getByRole('option')).toHaveTextContent('Flour (kg) (#2)');
+    await userEvent.keyboard('{Enter}');
+    expect(chips()).toEqual(['Flour (kg) (#2)']);
+  });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { epochSecondsToDmy, isIsoDate, isoToDmy, isoToEpochSeconds } from '../src/lib/dates';
 import { checkLevel } from '../src/lib/level';
-import { buildChartSeries } from '../src/lib/series';
+import { buildChartSeries, productLabel } from '../src/lib/series';
 import { sortRows } from '../src/lib/sortRows';
 
 const row = (product_id: number, date: string, inventory_level: number, product_name = `P${product_id}`) => ({
@@ -68,6 +68,14 @@ describe('buildChartSeries', () => {
       { product_id: 9, product_name: 'Empty' },
     ]);
     expect(series.labels).toEqual(['A (#1)']);
+  });
+});
+
+describe('productLabel', () => {
+  it('names a product with its unit when it has one', () => {
+    expect(productLabel({ product_id: 7, product_name: 'Blue Widget', unit: 'kg' })).toBe('Blue Widget (kg) (#7)');
+    expect(productLabel({ product_id: 7, product_name: 'Blue Widget', unit: '' })).toBe('Blue Widget (#7)');
+    expect(productLabel({ product_id: 7, product_name: 'Blue Widget' })).toBe('Blue Widget (#7)');
   });
 });
 

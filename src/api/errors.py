@@ -27,7 +27,6 @@ from domain.errors import (
     StorageUnavailable,
     UndoConflict,
 )
-from domain.model import Product
 
 PROBLEM_JSON = "application/problem+json"
 logger = logging.getLogger("stockline")
@@ -77,8 +76,9 @@ def _domain_error(_: Request[Any, Any, Any], error: DomainError) -> Response[Pro
         tag = None if level is None else record_etag(level)
         return problem(status, title, str(error), current_level=level, current_etag=tag)
     if isinstance(error, ProductChanged):
-        tag = product_etag(Product(error.product_id, error.current_name))
-        return problem(status, title, str(error), current_name=error.current_name, current_etag=tag)
+        current = error.current
+        tag = product_etag(current)
+        return problem(status, title, str(error), current_name=current.name, current_etag=tag)
     if isinstance(error, StorageUnavailable):
         logger.error("storage unavailable: %s", error)
     return problem(status, title, str(error))

@@ -1,7 +1,8 @@
 """Entity tags for records and products, and the If-Match / If-None-Match preconditions.
 
 A record's tag is its level (`"L42"`): a client showing a level knows its tag without
-another request. A product's tag is a digest of its name.
+another request. A product's tag is a digest of the whole product (`Product.fields`): it
+changes with any change of it, of a field added later too.
 """
 
 from __future__ import annotations
@@ -17,7 +18,10 @@ def record_etag(level: int) -> str:
 
 
 def product_etag(product: Product) -> str:
-    digest = hashlib.sha256(f"{product.id}\x00{product.name}".encode()).hexdigest()[:16]
+    # repr of each field: text and numbers each spelled unambiguously, so no two products
+    # give one digest by a field's text running into the next one's.
+    version = "\x00".join(repr(value) for value in product.fields())
+    digest = hashlib.sha256(version.encode()).hexdigest()[:16]
     return f'"P{digest}"'
 
 

@@ -10,7 +10,14 @@ import msgspec
 from domain.changes import Cause, Change
 from domain.errors import Blocked
 from domain.history import ImportUndone
-from domain.model import MAX_LEVEL, MAX_NAME_LENGTH, MAX_PRODUCT_ID, HistoryRow, ProductSummary
+from domain.model import (
+    MAX_LEVEL,
+    MAX_NAME_LENGTH,
+    MAX_PRODUCT_ID,
+    MAX_UNIT_LENGTH,
+    HistoryRow,
+    ProductSummary,
+)
 from domain.transfer import ImportMode, ImportReport
 
 ProductId = Annotated[int, msgspec.Meta(ge=1, le=MAX_PRODUCT_ID, description="Product id")]
@@ -20,6 +27,14 @@ ProductName = Annotated[
         min_length=1,
         max_length=MAX_NAME_LENGTH,
         description=f"1-{MAX_NAME_LENGTH} characters after trimming; unique in any letter case",
+    ),
+]
+Unit = Annotated[
+    str,
+    msgspec.Meta(
+        max_length=MAX_UNIT_LENGTH,
+        description=f"What a level counts (pcs, kg): 0-{MAX_UNIT_LENGTH} characters after "
+        "trimming; empty for none",
     ),
 ]
 Level = Annotated[int, msgspec.Meta(ge=0, le=MAX_LEVEL, description="Units held")]
@@ -32,10 +47,12 @@ class Strict(msgspec.Struct, forbid_unknown_fields=True):
 class ProductCreate(Strict):
     product_name: ProductName
     product_id: ProductId | None = None
+    unit: Unit = ""
 
 
 class ProductRename(Strict):
     product_name: ProductName
+    unit: Unit | None = None  # absent: the unit stays as it is
 
 
 class LevelWrite(Strict):
@@ -48,6 +65,7 @@ class ProductOut(msgspec.Struct):
     record_count: int
     latest_date: dt.date | None
     latest_level: int | None
+    unit: str
 
     @classmethod
     def of(cls, summary: ProductSummary) -> ProductOut:
@@ -58,6 +76,7 @@ class ProductOut(msgspec.Struct):
             summary.record_count,
             latest.date if latest else None,
             latest.level if latest else None,
+            summary.product.unit,
         )
 
 

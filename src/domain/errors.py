@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from domain.model import Product  # the model raises these errors: imported for types only
 
 
 class DomainError(Exception):
@@ -82,10 +86,12 @@ class RecordChanged(ChangedMeanwhile):
 
 
 class ProductChanged(ChangedMeanwhile):
-    def __init__(self, product_id: int, current_name: str) -> None:
-        super().__init__(f"product {product_id} changed meanwhile: it is now {current_name!r}")
-        self.product_id = product_id
-        self.current_name = current_name
+    """`current`: the product as stored now."""
+
+    def __init__(self, current: Product) -> None:
+        super().__init__(f"product {current.id} changed meanwhile: it is now {current.name!r}")
+        self.product_id = current.id
+        self.current = current
 
 
 class StorageUnavailable(DomainError):

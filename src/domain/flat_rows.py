@@ -1,4 +1,5 @@
-"""The brief's flat format: `product_id;product_name;date;inventory_level`.
+"""The brief's flat format: `product_id;product_name;date;inventory_level`, then the
+optional product columns that `flat_columns` defines, read by the header's names.
 
 `;`-separated UTF-8, dates as dd-mm-yyyy, one row per record; a product with
 no records is one row with an empty date and level. Used both by the CSV store
@@ -34,11 +35,13 @@ from collections.abc import Iterable, Iterator
 from itertools import chain
 from typing import IO, Any, NamedTuple
 
+from domain import flat_columns
 from domain.errors import InvalidValue, LineError
-from domain.model import MAX_LEVEL, MAX_PRODUCT_ID, stored_name
+from domain.flat_columns import REQUIRED, Layout
+from domain.model import MAX_LEVEL, MAX_PRODUCT_ID, Product, stored_name, stored_unit
+from domain.whole_numbers import parse_whole_number
 
-HEADER = ("product_id", "product_name", "date", "inventory_level")
-HEADER_LINE = ";".join(HEADER)
+HEADER_LINE = flat_columns.DEFAULT_LINE
 _BOM = "\ufeff"
 
 
@@ -53,6 +56,10 @@ class FlatRow(NamedTuple):
     date: dt.date | None
     level: int | None
     line: int = 0
+    unit: str | None = None  # None: the file has no unit column
+
+    def product(self) -> Product:
+        return Product(self.product_id, self.product_name, self.unit or "")
 
 
 def format_date(date: dt.date) -> str:
@@ -72,24 +79,6 @@ def parse_date(text: str) -> dt.date:
         raise InvalidValue("date", f"{text!r} is not a real calendar date") from None
 
 
-def _parse_int(field: str, text: str, maximum: int, minimum: int) -> int:
-    stripped = text.strip()
-    if not (stripped.isascii() and stripped.isdigit()):
-        raise InvalidValue(field, f"{text!r} is not a whole number >= {minimum}")
-    # Checked before int(), which refuses more than 4,300 digits with a ValueError of its own.
-    significant = stripped.lstrip("0") or "0"
-    if len(significant) > len(str(maximum)):
-        raise InvalidValue(
-            field,
-            f"a number of more than {len(str(maximum))} digits is out of range "
-            f"{minimum}..{maximum}",
-        )
-    value = int(significant)
-    if not minimum <= value <= maximum:
-        raise InvalidValue(field, f"{stripped} is out of range {minimum}..{maximum}")
-    return value
-
-
 class _RowParser:
     """Parses fields into rows, remembering the products and dates already seen.
 
@@ -98,11 +87,14 @@ class _RowParser:
     smaller. Lines that repeat nothing known take the full, checking path.
     """
 
-    def __init__(self) -> None:
-        self._products: dict[tuple[str, str], tuple[int, str]] = {}
+    def __init__(self, layout: Layout) -> None:
+        # A product by its cells as written: id and name, then its unit when the file has one.
+        self._products: dict[tuple[str, ...], tuple[int, str, str | None]] = {}
         self._dates: dict[str, dt.date] = {}
+        self._layout = layout  # any but the brief's four columns: lines arranged in KNOWN's order
+        self.row = self._row if layout.positions is None else self._arranged_row
 
-    def row(self, fields: list[str], line: int) -> FlatRow:
+    def _row(self, fields: list[str], line: int) -> FlatRow:
         if len(fields) == 4:
             product = self._products.get((fields[0], fields[1]))
             date = self._dates.get(fields[2])
@@ -111,16 +103,25 @@ class _RowParser:
                 return FlatRow(product[0], product[1], date, int(level), line)
         return self._checked_row(fields, line)
 
+    def _arranged_row(self, fields: list[str], line: int) -> FlatRow:
+        fields = self._layout.arrange(fields)
+        product = self._products.get((fields[0], fields[1], *fields[4:]))
+        date, level = self._dates.get(fields[2]), fields[3]
+        if product and date and level.isascii() and level.isdigit() and len(level) < 10:
+            return FlatRow(product[0], product[1], date, int(level), line, product[2])
+        return self._checked_row(fields, line)
+
     def _checked_row(self, fields: list[str], line: int) -> FlatRow:
-        if len(fields) != len(HEADER):
+        if self._layout.positions is None and len(fields) != len(REQUIRED):
             raise InvalidValue("line", f"expected 4 fields separated by ';', found {len(fields)}")
-        id_text, name, date_text, level_text = fields
-        product_id = _parse_int("product_id", id_text, MAX_PRODUCT_ID, 1)
+        id_text, name, date_text, level_text = fields[:4]
+        product_id = parse_whole_number("product_id", id_text, MAX_PRODUCT_ID, 1)
         product_name = stored_name(restore(name))
-        self._products[id_text, name] = (product_id, product_name)
+        unit = stored_unit(restore(fields[4])) if self._layout.has_unit else None
+        self._products[(id_text, name, *fields[4:])] = (product_id, product_name, unit)
         date_text, level_text = date_text.strip(), level_text.strip()
         if not date_text and not level_text:
-            return FlatRow(product_id, product_name, None, None, line)
+            return FlatRow(product_id, product_name, None, None, line, unit)
         if not date_text or not level_text:
             raise InvalidValue(
                 "line", "date and inventory_level must both be given or both be empty"
@@ -128,16 +129,8 @@ class _RowParser:
         date = self._dates.get(date_text)
         if date is None:
             date = self._dates[date_text] = parse_date(date_text)
-        level = _parse_int("inventory_level", level_text, MAX_LEVEL, 0)
-        return FlatRow(product_id, product_name, date, level, line)
-
-
-def _check_header(fields: list[str]) -> None:
-    if [field.strip() for field in fields] == list(HEADER):
-        return
-    joined = ";".join(fields)
-    hint = " (the separator is ';', not ',')" if "," in joined and len(fields) == 1 else ""
-    raise InvalidValue("header", f"the first line must be {HEADER_LINE!r}{hint}, found {joined!r}")
+        level = parse_whole_number("inventory_level", level_text, MAX_LEVEL, 0)
+        return FlatRow(product_id, product_name, date, level, line, unit)
 
 
 # An upload is decoded and split this many bytes at a time (cut after a line break), so that
@@ -157,12 +150,12 @@ def read_data(data: FileData) -> Iterator[FlatRow | LineError]:
     if undecodable is not None:
         yield LineError(undecodable, f"file: line {undecodable} is not valid UTF-8")
         return
+    chunks = _numbered_chunks(data)
     if not plain:
         # Quoted fields may hold line breaks, so the csv module reads these, line by line.
-        yield from read(line for text in _text_chunks(data) for line in io.StringIO(text, ""))
+        yield from read(line for text, _ in chunks for line in io.StringIO(text, ""))
         return
-    numbered = (_split(text, first) for text, first in _numbered_chunks(data))
-    yield from _rows(chain.from_iterable(numbered))
+    yield from _rows(chain.from_iterable(_split(text, first) for text, first in chunks))
 
 
 def _pieces(data: FileData) -> Iterator[bytes | bytearray]:
@@ -193,17 +186,11 @@ def _survey(data: FileData) -> tuple[int | None, bool]:
     return None, plain
 
 
-def _text_chunks(data: FileData) -> Iterator[str]:
-    """The text of (decodable) `data`, a piece at a time; without the byte-order mark."""
-    for number, piece in enumerate(_pieces(data)):
-        text = str(piece, "utf-8")
-        yield text.removeprefix(_BOM) if number == 0 else text
-
-
 def _numbered_chunks(data: FileData) -> Iterator[tuple[str, int]]:
-    """Each text chunk with the number of its first line."""
+    """Each piece of `data`'s text (no byte-order mark) with the number of its first line."""
     line = 1
-    for text in _text_chunks(data):
+    for number, piece in enumerate(_pieces(data)):
+        text = str(piece, "utf-8").removeprefix(_BOM if number == 0 else "")
         yield text, line
         line += text.count("\n")
 
@@ -254,7 +241,8 @@ def _split(text: str, number: int = 1) -> Iterator[tuple[list[str], int]]:
 
 
 def _rows(numbered: Iterable[tuple[list[str], int]]) -> Iterator[FlatRow | LineError]:
-    row = _RowParser().row
+    layout = flat_columns.DEFAULT
+    row = _RowParser(layout).row
     header_seen = False
     for fields, line in numbered:
         if not fields or fields == [""]:
@@ -264,7 +252,8 @@ def _rows(numbered: Iterable[tuple[list[str], int]]) -> Iterator[FlatRow | LineE
                 yield row(fields, line)
                 continue
             header_seen = True
-            _check_header([fields[0].removeprefix(_BOM), *fields[1:]])
+            layout = flat_columns.read_header([fields[0].removeprefix(_BOM), *fields[1:]])
+            row = _RowParser(layout).row
         except InvalidValue as error:
             yield LineError(line, str(error))
             if error.field == "header":
@@ -318,27 +307,3 @@ def quote_name(name: str) -> str:
     if ";" in name or "," in name or '"' in name or "\n" in name or "\r" in name:
         return '"' + name.replace('"', '""') + '"'
     return name
-
-
-def format_rows(
-    rows: Iterable[FlatRow], chunk_rows: int = 10_000, header: bool = True
-) -> Iterator[str]:
-    """The header (unless told not to), then the rows, as text chunks of about `chunk_rows` lines."""
-    quoted: dict[str, str] = {}
-    dates: dict[dt.date, str] = {}
-    lines = [HEADER_LINE + "\n"] if header else []
-    for row in rows:
-        name = quoted.get(row.product_name)
-        if name is None:
-            name = quoted[row.product_name] = quote_name(defuse(row.product_name))
-        if row.date is None or row.level is None:
-            lines.append(f"{row.product_id};{name};;\n")
-        else:
-            date = dates.get(row.date)
-            if date is None:
-                date = dates[row.date] = format_date(row.date)
-            lines.append(f"{row.product_id};{name};{date};{row.level}\n")
-        if len(lines) >= chunk_rows:
-            yield "".join(lines)
-            lines = []
-    yield "".join(lines)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 
 from domain.errors import InvalidValue
 
@@ -14,6 +14,7 @@ MAX_NAME_LENGTH = 200
 # name_key may lengthen a name (the ligature U+FDFA is 18 characters spelled out); a key is
 # stored in a unique index, whose entries PostgreSQL limits to about 2,700 bytes.
 MAX_NAME_KEY_LENGTH = 3 * MAX_NAME_LENGTH
+MAX_UNIT_LENGTH = 20
 
 
 def check_product_id(product_id: int) -> int:
@@ -58,13 +59,7 @@ def clean_name(name: str) -> str:
     """
     if not isinstance(name, str):
         raise InvalidValue("product_name", "must be text")
-    cleaned = stored_name(unicodedata.normalize("NFC", name))
-    hidden = invisible_characters(cleaned)
-    if hidden:
-        raise InvalidValue(
-            "product_name",
-            "must not contain invisible or direction-changing characters: " + ", ".join(hidden),
-        )
+    cleaned = _visible("product_name", stored_name(unicodedata.normalize("NFC", name)))
     if len(name_key(cleaned)) > MAX_NAME_KEY_LENGTH:
         raise InvalidValue(
             "product_name",
@@ -72,6 +67,37 @@ def clean_name(name: str) -> str:
             "characters (ligatures and the like) are spelled out",
         )
     return cleaned
+
+
+def stored_unit(unit: str) -> str:
+    """A product's unit (`pcs`, `kg`) as a store may hold it: trimmed, at most 20
+    characters, no control characters; empty when the product has none."""
+    if not isinstance(unit, str):
+        raise InvalidValue("unit", "must be text")
+    cleaned = unit.strip()
+    if len(cleaned) > MAX_UNIT_LENGTH:
+        raise InvalidValue("unit", f"must be at most {MAX_UNIT_LENGTH} characters")
+    if any(unicodedata.category(char) == "Cc" for char in cleaned):
+        raise InvalidValue("unit", "must not contain control characters")
+    return cleaned
+
+
+def clean_unit(unit: str) -> str:
+    """A new unit (create, change, import): `stored_unit`'s rules, in NFC, without invisible
+    or direction-changing characters, for the reasons `clean_name` gives."""
+    if not isinstance(unit, str):
+        raise InvalidValue("unit", "must be text")
+    return _visible("unit", stored_unit(unicodedata.normalize("NFC", unit)))
+
+
+def _visible(field: str, text: str) -> str:
+    hidden = invisible_characters(text)
+    if hidden:
+        raise InvalidValue(
+            field,
+            "must not contain invisible or direction-changing characters: " + ", ".join(hidden),
+        )
+    return text
 
 
 def invisible_characters(name: str) -> list[str]:
@@ -103,15 +129,23 @@ def check_level(level: int) -> int:
 
 @dataclass(frozen=True, slots=True)
 class Product:
-    """A product as stored. Its name is checked only by `stored_name`, so that names stored
-    before the rules tightened still read; services pass every new name through `clean_name`."""
+    """A product as stored, every attribute of it: stores keep and return it whole. Its name
+    is checked only by `stored_name`, so that names stored before the rules tightened still
+    read; services pass every new name through `clean_name` (and unit through `clean_unit`)."""
 
     id: int
     name: str
+    unit: str = ""
 
     def __post_init__(self) -> None:
         check_product_id(self.id)
         object.__setattr__(self, "name", stored_name(self.name))
+        object.__setattr__(self, "unit", stored_unit(self.unit))
+
+    def fields(self) -> tuple[object, ...]:
+        """Every attribute, in declaration order: what a version of the product is made of,
+        so that a field added later is covered without anyone listing it."""
+        return astuple(self)
 
 
 @dataclass(frozen=True, slots=True)

@@ -53,8 +53,9 @@ class ProductRepository(Protocol):
         """Store new products, as `add` each (an import may create a hundred thousand)."""
 
     @abstractmethod
-    async def rename(self, product: Product) -> None:
-        """Give the product with this id its new name; raises DuplicateProduct when taken."""
+    async def update(self, product: Product) -> None:
+        """Store the product with this id as given, every attribute; raises DuplicateProduct
+        when its name is another's."""
 
     @abstractmethod
     async def remove(self, product_id: int) -> None:

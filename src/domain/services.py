@@ -23,6 +23,7 @@ from domain.model import (
     ProductSummary,
     check_product_id,
     clean_name,
+    clean_unit,
 )
 from domain.ports import UnitOfWork
 
@@ -47,25 +48,33 @@ async def get_product(uow: UnitOfWork, product_id: int) -> ProductSummary:
     return summary
 
 
-async def create_product(uow: UnitOfWork, name: str, product_id: int | None = None) -> Product:
+async def create_product(
+    uow: UnitOfWork, name: str, product_id: int | None = None, unit: str = ""
+) -> Product:
     """Create a product, with the next free id when none is given."""
     async with uow:
         await uow.lock(product_id)  # None: the whole store, so that the next id stays free
         chosen = product_id if product_id is not None else await _next_free_id(uow)
-        product = Product(chosen, clean_name(name))
+        product = Product(chosen, clean_name(name), clean_unit(unit))
         await uow.products.add(product)
         await uow.commit()
     return product
 
 
-async def rename_product(
-    uow: UnitOfWork, product_id: int, name: str, check: ProductCheck | None = None
+async def change_product(
+    uow: UnitOfWork,
+    product_id: int,
+    name: str,
+    check: ProductCheck | None = None,
+    unit: str | None = None,
 ) -> Product:
+    """Give a product its new name, and its new unit unless `unit` is None (kept as it is)."""
     async with uow:
         await uow.lock(product_id)
-        await _unchanged_product(uow, product_id, check)
-        product = Product(product_id, clean_name(name))
-        await uow.products.rename(product)
+        current = await _unchanged_product(uow, product_id, check)
+        new_unit = current.unit if unit is None else clean_unit(unit)
+        product = Product(product_id, clean_name(name), new_unit)
+        await uow.products.update(product)
         await uow.commit()
     return product
 
@@ -223,7 +232,7 @@ async def _unchanged_product(
 ) -> Product:
     product = await _existing_product(uow, product_id)
     if check is not None and not check(product):
-        raise ProductChanged(product_id, product.name)
+        raise ProductChanged(product)
     return product
 
 

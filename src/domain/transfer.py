@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
-from domain import flat_rows, upload
+from domain import flat_columns, flat_lines, upload
 from domain.changes import SOMEONE, Author, Cause, Origin, new_import_id, removals
 from domain.errors import InvalidValue, LineError, ProductNotFound
+from domain.flat_columns import Layout
 from domain.flat_rows import FileData, FlatRow
-from domain.model import HistoryRow, Product, check_product_id, clean_name, name_key
+from domain.model import (
+    HistoryRow,
+    Product,
+    check_product_id,
+    clean_name,
+    clean_unit,
+    name_key,
+)
 from domain.ports import UnitOfWork
 from domain.upload import Upload
 
@@ -43,31 +51,37 @@ def parse_file(data: FileData) -> Upload:
 
 
 def new_names(rows: Upload, stored: dict[int, Product]) -> list[LineError]:
-    """The lines whose name a new name may not be (`clean_name`: NFC, nothing invisible);
-    the others' names are made what they must be, in `rows`.
+    """The lines whose name or unit a new one may not be (`clean_name`, `clean_unit`: NFC,
+    nothing invisible); the others' products are made what they must be, in `rows`.
 
-    A name that is already the stored name of its product is kept as it is: a store may
-    hold names from before the rules tightened, and importing its own export must work.
+    A name (or unit) that is already the stored one of its product is kept as it is: a store
+    may hold names from before the rules tightened, and importing its own export must work.
     """
     errors: list[LineError] = []
-    for product_id, (name, line) in list(rows.products.items()):
+    for product_id, (product, line) in list(rows.products.items()):
         known = stored.get(product_id)
-        if known is not None and known.name == name:
-            continue
         try:
-            cleaned = clean_name(name)
+            name = product.name if known and known.name == product.name else None
+            unit = product.unit if known and known.unit == product.unit else None
+            cleaned = replace(
+                product,
+                name=clean_name(product.name) if name is None else name,
+                unit=clean_unit(product.unit) if unit is None else unit,
+            )
         except InvalidValue as error:
             errors.append(LineError(line, str(error)))
             continue
-        if cleaned != name:
+        if cleaned != product:
             rows.products[product_id] = (cleaned, line)
     return errors
 
 
 def find_conflicts(rows: Upload, stored: dict[int, Product]) -> Iterator[LineError]:
-    """Lines that disagree with the products stored, or give two products one name."""
+    """Lines that disagree with the products stored, or give two products one name. A file
+    without a unit column says nothing of units: the stored ones stand."""
     owner_of_name = {name_key(product.name): product.id for product in stored.values()}
-    for product_id, (name, line) in rows.products.items():
+    for product_id, (product, line) in rows.products.items():
+        name = product.name
         known = stored.get(product_id)
         if known is not None:
             if known.name != name:
@@ -75,6 +89,12 @@ def find_conflicts(rows: Upload, stored: dict[int, Product]) -> Iterator[LineErr
                     line,
                     f"product {product_id} is stored as {known.name!r}; "
                     "rename it first or use that name",
+                )
+            elif rows.units_given and known.unit != product.unit:
+                yield LineError(
+                    line,
+                    f"product {product_id} is stored with the unit {known.unit!r}; "
+                    "change it first or use that unit",
                 )
             continue
         owner = owner_of_name.setdefault(name_key(name), product_id)
@@ -107,9 +127,7 @@ async def import_rows(
         for error in refused or find_conflicts(checked, kept):
             bad.add(error)
         bad.refuse()
-        created = [
-            Product(pid, name) for pid, (name, _) in checked.products.items() if pid not in kept
-        ]
+        created = [product for pid, (product, _) in checked.products.items() if pid not in kept]
         records = checked.records
         removed = len(stored.keys() - checked.products.keys()) if mode is ImportMode.REPLACE else 0
         if dry_run:
@@ -144,28 +162,38 @@ async def _record_removal_of_everything(
             await uow.changes.record(origin, removals(rows))
 
 
-async def export_rows(
-    uow: UnitOfWork, product_ids: Sequence[int] | None = None
-) -> AsyncIterator[list[FlatRow]]:
+@dataclass(frozen=True, slots=True)
+class Export:
+    """What an export writes: its columns, and its rows a slice at a time."""
+
+    layout: Layout
+    slices: AsyncIterator[list[FlatRow]]
+
+    def __aiter__(self) -> AsyncIterator[list[FlatRow]]:
+        return self.slices
+
+
+async def export_rows(uow: UnitOfWork, product_ids: Sequence[int] | None = None) -> Export:
     """Rows of these products (all when None), with one bare row for a product without records.
 
     Checks the products first (so a missing one is an error before any row is sent), then
     reads PRODUCTS_PER_READ products per transaction: an export of any size holds one slice in
     memory, and writers wait for one slice at most. Each product is read whole at one moment;
-    a write landing between two slices shows in the later ones only.
+    a write landing between two slices shows in the later ones only. The columns are chosen
+    from the products as they are at the start (`flat_columns.written_for`).
     """
     for product_id in product_ids or ():
         check_product_id(product_id)
     async with uow:
         products = await uow.products.all()
-    ids = [product.id for product in products]
     if product_ids is not None:
         wanted = set(product_ids)
-        missing = wanted - set(ids)
+        missing = wanted - {product.id for product in products}
         if missing:
             raise ProductNotFound(min(missing))
-        ids = [product_id for product_id in ids if product_id in wanted]
-    return _slices(uow, ids)
+        products = [product for product in products if product.id in wanted]
+    layout = flat_columns.written_for(products)
+    return Export(layout, _slices(uow, [product.id for product in products]))
 
 
 async def _slices(uow: UnitOfWork, ids: list[int]) -> AsyncIterator[list[FlatRow]]:
@@ -180,18 +208,19 @@ async def _slices(uow: UnitOfWork, ids: list[int]) -> AsyncIterator[list[FlatRow
 def _merge(products: list[Product], history: list[HistoryRow]) -> Iterator[FlatRow]:
     position = 0
     for product in products:
-        if position >= len(history) or history[position].product_id != product.id:
-            yield FlatRow(product.id, product.name, None, None)
+        pid, name, unit = product.id, product.name, product.unit
+        if position >= len(history) or history[position].product_id != pid:
+            yield FlatRow(pid, name, None, None, 0, unit)
             continue
-        while position < len(history) and history[position].product_id == product.id:
+        while position < len(history) and history[position].product_id == pid:
             row = history[position]
-            yield FlatRow(row.product_id, row.product_name, row.date, row.level)
+            yield FlatRow(pid, row.product_name, row.date, row.level, 0, unit)
             position += 1
 
 
-async def export_text(slices: AsyncIterator[list[FlatRow]]) -> AsyncIterator[str]:
+async def export_text(export: Export) -> AsyncIterator[str]:
     """The file an export writes: the header, then each slice's lines as they are read."""
-    yield flat_rows.HEADER_LINE + "\n"
-    async for rows in slices:
-        for chunk in flat_rows.format_rows(rows, header=False):
+    yield export.layout.header_line + "\n"
+    async for rows in export:
+        for chunk in flat_lines.format_rows(rows, header=False, layout=export.layout):
             yield chunk

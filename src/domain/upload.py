@@ -18,7 +18,7 @@ from itertools import pairwise
 from domain import flat_rows
 from domain.errors import InvalidRows, LineError
 from domain.flat_rows import FileData, FlatRow
-from domain.model import RecordValues
+from domain.model import Product, RecordValues
 
 REPORTED_LINES = 1000
 # A key of (product, date) as one integer: dates are day numbers below 2^22 (year 9999).
@@ -53,14 +53,15 @@ class BadLines:
 
 @dataclass(eq=False)
 class Upload:
-    """The checked rows of a file: each product's name and first line, and its records.
+    """The checked rows of a file: each product, whole, with its first line; its records.
 
     `bad` holds what is wrong within the file itself; what conflicts with the store is
     found when it is imported.
     """
 
     rows: int = 0
-    products: dict[int, tuple[str, int]] = field(default_factory=dict)  # id: (name, line)
+    products: dict[int, tuple[Product, int]] = field(default_factory=dict)  # id: (it, line)
+    units_given: bool = False  # the file has a unit column: its units count
     product_ids: array[int] = field(default_factory=lambda: array("q"))
     days: array[int] = field(default_factory=lambda: array("i"))  # date.toordinal()
     levels: array[int] = field(default_factory=lambda: array("i"))
@@ -94,7 +95,7 @@ def parse(data: FileData) -> Upload:
 
 def collect(items: Iterable[FlatRow | LineError]) -> Upload:
     """Rows and bad lines as an Upload, with the lines that disagree with earlier ones:
-    another name for a product, a product's date given twice."""
+    another name or unit for a product, a product's date given twice."""
     upload = Upload()
     products, bad = upload.products, upload.bad
     ids, days, levels = upload.product_ids, upload.days, upload.levels
@@ -110,13 +111,22 @@ def collect(items: Iterable[FlatRow | LineError]) -> Upload:
         upload.rows += 1
         known = products.get(row.product_id)
         if known is None:
-            products[row.product_id] = (row.product_name, row.line)
-        elif known[0] != row.product_name:
+            products[row.product_id] = (row.product(), row.line)
+            upload.units_given |= row.unit is not None
+        elif known[0].name != row.product_name:
             bad.add(
                 LineError(
                     row.line,
                     f"product {row.product_id} is named "
-                    f"{known[0]!r} on line {known[1]}, {row.product_name!r} here",
+                    f"{known[0].name!r} on line {known[1]}, {row.product_name!r} here",
+                )
+            )
+        elif known[0].unit != (row.unit or ""):
+            bad.add(
+                LineError(
+                    row.line,
+                    f"product {row.product_id} has the unit "
+                    f"{known[0].unit!r} on line {known[1]}, {row.unit!r} here",
                 )
             )
         if row.date is None or row.level is None:

@@ -39,7 +39,7 @@ async def test_leaving_without_commit_rolls_everything_back(storage: Storage) ->
     async with storage.unit_of_work() as uow:
         await uow.products.add(Product(2, "Dropped"))
         await uow.inventory.put(InventoryRecord(1, DAY, 5))
-        await uow.products.rename(Product(1, "Renamed"))
+        await uow.products.update(Product(1, "Renamed"))
     async with storage.unit_of_work() as uow:
         assert await uow.products.all() == [Product(1, "Kept")]
         assert await uow.inventory.history(None, None, None) == []
@@ -117,12 +117,12 @@ async def test_rename_keeps_records_and_frees_the_old_name(storage: Storage) -> 
     await add_products(storage, "Old", "Other")
     async with storage.unit_of_work() as uow:
         await uow.inventory.put(InventoryRecord(1, DAY, 3))
-        await uow.products.rename(Product(1, "New"))
+        await uow.products.update(Product(1, "New"))
         await uow.commit()
     async with storage.unit_of_work() as uow:
         await uow.products.add(Product(3, "old"))
         with pytest.raises(DuplicateProduct):
-            await uow.products.rename(Product(2, "NEW"))
+            await uow.products.update(Product(2, "NEW"))
         await uow.commit()
     async with storage.unit_of_work() as uow:
         assert await uow.inventory.history([1], None, None) == [HistoryRow(1, "New", DAY, 3)]
@@ -131,7 +131,7 @@ async def test_rename_keeps_records_and_frees_the_old_name(storage: Storage) -> 
 async def test_rename_to_another_case_of_its_own_name_is_allowed(storage: Storage) -> None:
     await add_products(storage, "widget")
     async with storage.unit_of_work() as uow:
-        await uow.products.rename(Product(1, "Widget"))
+        await uow.products.update(Product(1, "Widget"))
         await uow.commit()
     async with storage.unit_of_work() as uow:
         assert await uow.products.get(1) == Product(1, "Widget")
@@ -263,7 +263,7 @@ async def test_names_equal_in_any_letter_case_beyond_ascii_are_one_name(
         with pytest.raises(DuplicateProduct, match=rf"\(product {owner}\)"):
             await uow.products.add(Product(3, clash))
         with pytest.raises(DuplicateProduct, match=rf"\(product {owner}\)"):
-            await uow.products.rename(Product(3 - owner, clash))
+            await uow.products.update(Product(3 - owner, clash))
 
 
 async def test_search_takes_wildcards_literally_and_folds_any_case(storage: Storage) -> None:

@@ -32,7 +32,7 @@ async def test_a_look_alike_of_a_stored_name_is_a_duplicate(
         with pytest.raises(DuplicateProduct, match=r"\(product 1\)"):
             await uow.products.add_many([Product(3, look_alike)])
     with pytest.raises(DuplicateProduct, match=r"\(product 1\)"):
-        await services.rename_product(storage.unit_of_work(), 2, look_alike)
+        await services.change_product(storage.unit_of_work(), 2, look_alike)
     async with storage.unit_of_work() as uow:
         assert await uow.products.all() == [Product(1, stored), Product(2, "Other")]
 
@@ -45,7 +45,7 @@ async def test_a_new_name_is_stored_composed_and_found_in_any_form(storage: Stor
         for text in (DECOMPOSED, COMPOSED.upper(), "\uff23af\u00e9"):
             page = await uow.products.search(text, 10, 0)
             assert [item.product.id for item in page.items] == [created.id], text
-    renamed = await services.rename_product(storage.unit_of_work(), created.id, DECOMPOSED)
+    renamed = await services.change_product(storage.unit_of_work(), created.id, DECOMPOSED)
     assert renamed.name == COMPOSED
 
 
@@ -67,5 +67,5 @@ async def test_names_stored_before_the_rules_read_back_as_they_are(storage: Stor
     async with storage.unit_of_work() as uow:
         assert await uow.products.all() == legacy
         assert await uow.products.get(2) == Product(2, DECOMPOSED)
-    renamed = await services.rename_product(storage.unit_of_work(), 1, "Widget")
+    renamed = await services.change_product(storage.unit_of_work(), 1, "Widget")
     assert renamed == Product(1, "Widget")

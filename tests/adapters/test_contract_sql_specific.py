@@ -58,7 +58,7 @@ async def test_two_storages_on_one_database_see_each_others_commits_at_once(sql_
             await uow.commit()
         async with second.unit_of_work() as uow:
             assert await uow.inventory.get(1, DAY) == InventoryRecord(1, DAY, 4)
-            await uow.products.rename(Product(1, "Red widget"))
+            await uow.products.update(Product(1, "Red widget"))
             await uow.commit()
         async with first.unit_of_work() as uow:
             assert await uow.products.get(1) == Product(1, "Red widget")

@@ -103,7 +103,7 @@ async def test_a_restart_replays_the_journal_and_folds_it(tmp_path: Path) -> Non
     async with first.unit_of_work() as uow:
         await uow.products.remove(2)
         await uow.inventory.remove(1, DAY)
-        await uow.products.rename(Product(1, "Desk lamp"))
+        await uow.products.update(Product(1, "Desk lamp"))
         await uow.commit()
     crash(first)
     second = CsvStorage(tmp_path / "inventory.csv")

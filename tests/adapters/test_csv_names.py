@@ -101,8 +101,8 @@ async def test_a_file_from_before_the_rules_opens_with_its_names_as_they_are(
             await services.create_product(store.unit_of_work(), "Widget")
         await services.delete_product(store.unit_of_work(), 2)
         with pytest.raises(DuplicateProduct, match=r"\(product 3\)"):  # still held by 3
-            await services.rename_product(store.unit_of_work(), 4, "widget")
+            await services.change_product(store.unit_of_work(), 4, "widget")
         await services.delete_product(store.unit_of_work(), 3)
-        assert (await services.rename_product(store.unit_of_work(), 4, "widget")).name == "widget"
+        assert (await services.change_product(store.unit_of_work(), 4, "widget")).name == "widget"
     finally:
         await store.close()

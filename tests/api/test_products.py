@@ -15,6 +15,7 @@ def test_create_read_rename_delete(client: TestClient) -> None:
         "record_count": 0,
         "latest_date": None,
         "latest_level": None,
+        "unit": "",
     }
     assert (
         client.post("/api/products", json={"product_name": "Lamp", "product_id": 40}).json()[
@@ -39,6 +40,7 @@ def test_list_searches_by_name_or_id_and_pages(seeded: TestClient) -> None:
         "record_count": 3,
         "latest_date": "2025-01-05",
         "latest_level": 30,
+        "unit": "",
     }
     assert seeded.get("/api/products", params={"search": "2"}).json()["total"] == 1
     page = seeded.get("/api/products", params={"limit": 1, "offset": 1}).json()

@@ -47,20 +47,16 @@ class LockWatch:
 
 
 class FakeProducts(ProductRepository):
-    def __init__(self, products: dict[int, str], levels: Levels, watch: LockWatch) -> None:
+    def __init__(self, products: dict[int, Product], levels: Levels, watch: LockWatch) -> None:
         self.products, self.levels, self.watch = products, levels, watch
 
     async def get(self, product_id: int) -> Product | None:
         self.watch.read()
-        name = self.products.get(product_id)
-        return Product(product_id, name) if name else None
+        return self.products.get(product_id)
 
     async def many(self, product_ids: Sequence[int]) -> list[Product]:
         self.watch.read()
-        return [
-            Product(pid, self.products[pid])
-            for pid in sorted(set(product_ids) & set(self.products))
-        ]
+        return [self.products[pid] for pid in sorted(set(product_ids) & set(self.products))]
 
     async def summary(self, product_id: int) -> ProductSummary | None:
         self.watch.read()
@@ -72,11 +68,11 @@ class FakeProducts(ProductRepository):
             if dates
             else None
         )
-        return ProductSummary(Product(product_id, self.products[product_id]), len(dates), latest)
+        return ProductSummary(self.products[product_id], len(dates), latest)
 
     async def all(self) -> list[Product]:
         self.watch.read()
-        return [Product(pid, name) for pid, name in sorted(self.products.items())]
+        return [product for _, product in sorted(self.products.items())]
 
     async def search(self, text: str | None, limit: int, offset: int) -> Page:
         found = [p for p in await self.all() if text is None or text.lower() in p.name.lower()]
@@ -90,17 +86,17 @@ class FakeProducts(ProductRepository):
     async def add(self, product: Product) -> None:
         if product.id in self.products:
             raise DuplicateProduct.by_id(product.id)
-        await self.rename(product)
+        await self.update(product)
 
     async def add_many(self, products: Sequence[Product]) -> None:
         for product in products:
             await self.add(product)
 
-    async def rename(self, product: Product) -> None:
-        for pid, name in self.products.items():
-            if pid != product.id and name_key(name) == name_key(product.name):
+    async def update(self, product: Product) -> None:
+        for pid, other in self.products.items():
+            if pid != product.id and name_key(other.name) == name_key(product.name):
                 raise DuplicateProduct.by_name(product.name, pid)
-        self.products[product.id] = product.name
+        self.products[product.id] = product
 
     async def remove(self, product_id: int) -> None:
         del self.products[product_id]
@@ -113,7 +109,7 @@ class FakeProducts(ProductRepository):
 
 
 class FakeInventory(InventoryRepository):
-    def __init__(self, products: dict[int, str], levels: Levels, watch: LockWatch) -> None:
+    def __init__(self, products: dict[int, Product], levels: Levels, watch: LockWatch) -> None:
         self.products, self.levels, self.watch = products, levels, watch
         self.changes: ChangeRepository | None = None
 
@@ -127,7 +123,7 @@ class FakeInventory(InventoryRepository):
     ) -> list[HistoryRow]:
         self.watch.read()
         return [
-            HistoryRow(pid, self.products[pid], date, level)
+            HistoryRow(pid, self.products[pid].name, date, level)
             for (pid, date), level in sorted(self.levels.items())
             if (product_ids is None or pid in product_ids)
             and (start is None or date >= start)
@@ -207,7 +203,7 @@ class FakeUnitOfWork(UnitOfWork):
     """Works on copies; commit publishes them. `commits` counts how often it was called."""
 
     def __init__(self) -> None:
-        self.committed_products: dict[int, str] = {}
+        self.committed_products: dict[int, Product] = {}
         self.committed_levels: Levels = {}
         self.committed_changes: list[Change] = []
         self.commits = 0

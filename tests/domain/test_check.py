@@ -10,6 +10,7 @@ from domain import check, history, services, transfer
 from domain.changes import Change, ChangeQuery
 from domain.check import Fault, Problem, StoreCheck, check_store
 from domain.flat_rows import FlatRow
+from domain.model import Product
 from domain.transfer import ImportMode
 from tests.domain.fakes import FakeChanges, FakeUnitOfWork
 
@@ -134,7 +135,7 @@ async def test_pages_and_slices_give_the_same_answer(monkeypatch: pytest.MonkeyP
 
 async def test_problems_are_all_counted_and_the_first_ones_kept() -> None:
     uow = FakeUnitOfWork()
-    uow.committed_products = {1: "P1"}
+    uow.committed_products = {1: Product(1, "P1")}
     uow.committed_levels = {(1, DAY + dt.timedelta(days=n)): n for n in range(5)}
     found = await check_store(uow, keep=2)
     assert (found.problem_count, len(found.problems), found.records) == (5, 2, 5)

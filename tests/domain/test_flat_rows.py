@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from domain import flat_rows
+from domain import flat_lines, flat_rows
 from domain.errors import LineError
 from domain.flat_rows import FlatRow
 from tests.domain.factories import flat_row
@@ -133,14 +133,14 @@ def test_names_with_separators_quotes_and_accents_survive_a_round_trip() -> None
         FlatRow(1, 'Bolt; "M8", 10 mm ÄÖ', dt.date(2025, 1, 1), 3, line=2),
         FlatRow(2, "Plain", None, None, line=3),
     ]
-    text = "".join(flat_rows.format_rows(rows))
+    text = "".join(flat_lines.format_rows(rows))
     assert text.startswith(HEADER)
     assert parse(text) == (rows, [])
 
 
 def test_generated_rows_round_trip_and_are_chunked() -> None:
     rows = [flat_row(line=number + 2) for number in range(250)]
-    chunks = list(flat_rows.format_rows(rows, chunk_rows=100))
+    chunks = list(flat_lines.format_rows(rows, chunk_rows=100))
     assert len(chunks) == 3
     assert parse("".join(chunks)) == (rows, [])
 
@@ -165,7 +165,7 @@ def test_generated_rows_round_trip_and_are_chunked() -> None:
 def test_formulas_are_defused_on_the_way_out_and_restored_on_the_way_in(
     name: str, cell: str
 ) -> None:
-    text = "".join(flat_rows.format_rows([FlatRow(1, name, None, None)]))
+    text = "".join(flat_lines.format_rows([FlatRow(1, name, None, None)]))
     assert text == HEADER + f"1;{cell};;\n"
     assert parse(text)[0][0].product_name == name
 

@@ -8,10 +8,10 @@ from unittest.mock import patch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from domain import flat_rows
+from domain import flat_columns, flat_lines, flat_rows
 from domain.errors import LineError
 from domain.flat_rows import FlatRow
-from domain.model import MAX_LEVEL, MAX_PRODUCT_ID, stored_name
+from domain.model import MAX_LEVEL, MAX_PRODUCT_ID, stored_name, stored_unit
 
 # Any name a store may hold: separators, quotes, commas, formula starts, accents, and the
 # invisible characters of names stored before new names refused them.
@@ -34,16 +34,38 @@ rows = st.builds(
     date=st.one_of(st.none(), st.dates(dt.date(1, 1, 1), dt.date(9999, 12, 31))),
     level=st.integers(0, MAX_LEVEL),
     line=st.just(0),
+    unit=st.none(),
 ).map(lambda row: row if row.date else row._replace(level=None))
+# Any unit a store may hold, as names are drawn (without the minimum length: none is fine).
+units = (
+    st.text(
+        alphabet=st.characters(exclude_categories=("Cc", "Cs"))
+        | st.sampled_from(";\",'=+-@ \u200b"),
+        max_size=20,
+    )
+    .map(str.strip)
+    .filter(lambda unit: stored_unit(unit) == unit)
+)
 
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(rows, max_size=20))
 def test_any_valid_rows_round_trip_exactly(generated: list[FlatRow]) -> None:
-    text = "".join(flat_rows.format_rows(generated))
+    text = "".join(flat_lines.format_rows(generated))
     parsed, errors = flat_rows.parse(text)
     assert errors == []
     assert [row._replace(line=0) for row in parsed] == generated
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(rows, units), max_size=20))
+def test_any_valid_rows_with_units_round_trip_exactly(generated: list[tuple[FlatRow, str]]) -> None:
+    with_units = [row._replace(unit=unit) for row, unit in generated]
+    text = "".join(flat_lines.format_rows(with_units, layout=flat_columns.WITH_UNIT))
+    assert text.startswith(flat_columns.WITH_UNIT.header_line + "\n")
+    parsed, errors = flat_rows.parse(text)
+    assert errors == []
+    assert [row._replace(line=0) for row in parsed] == with_units
 
 
 @settings(max_examples=300, deadline=None)
@@ -80,7 +102,7 @@ def cells(line: str) -> list[str]:
 @settings(max_examples=500, deadline=None)
 @given(st.lists(rows, min_size=1, max_size=10))
 def test_no_cell_of_a_comma_or_semicolon_split_starts_a_formula(generated: list[FlatRow]) -> None:
-    text = "".join(flat_rows.format_rows(generated))
+    text = "".join(flat_lines.format_rows(generated))
     for line in text.splitlines():
         assert not [cell for cell in cells(line) if cell.startswith(FORMULA_START)], line
 

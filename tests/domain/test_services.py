@@ -21,7 +21,7 @@ async def test_create_assigns_the_next_free_id_and_commits(uow: FakeUnitOfWork) 
     await services.create_product(uow, "Blue", 7)
     created = await services.create_product(uow, "  Red ")
     assert created == Product(8, "Red")
-    assert uow.committed_products == {7: "Blue", 8: "Red"}
+    assert uow.committed_products == {7: Product(7, "Blue"), 8: Product(8, "Red")}
     assert uow.commits == 2
 
 
@@ -31,12 +31,12 @@ async def test_a_name_taken_in_another_case_is_refused_and_nothing_committed(
     await services.create_product(uow, "Blue")
     with pytest.raises(DuplicateProduct):
         await services.create_product(uow, "BLUE")
-    assert uow.committed_products == {1: "Blue"}
+    assert uow.committed_products == {1: Product(1, "Blue")}
 
 
 async def test_rename_and_delete_need_an_existing_product(uow: FakeUnitOfWork) -> None:
     with pytest.raises(ProductNotFound):
-        await services.rename_product(uow, 3, "X")
+        await services.change_product(uow, 3, "X")
     with pytest.raises(ProductNotFound):
         await services.delete_product(uow, 3)
     assert uow.commits == 0

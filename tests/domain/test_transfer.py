@@ -7,9 +7,12 @@ import pytest
 
 from domain import services
 from domain.errors import InvalidRows, ProductNotFound
+from domain.flat_columns import DEFAULT
 from domain.flat_rows import FlatRow
+from domain.model import Product
 from domain.transfer import (
     PRODUCTS_PER_READ,
+    Export,
     ImportMode,
     export_rows,
     export_text,
@@ -30,7 +33,7 @@ async def test_an_import_writes_products_and_records_in_one_commit() -> None:
     uow = FakeUnitOfWork()
     report = await import_rows(uow, rows_of("1;A;01-01-2025;5\n1;A;02-01-2025;6\n2;B;;\n"))
     assert (report.products_created, report.records_written, uow.commits) == (2, 2, 1)
-    assert uow.committed_products == {1: "A", 2: "B"}
+    assert uow.committed_products == {1: Product(1, "A"), 2: Product(2, "B")}
 
 
 async def test_one_bad_line_refuses_the_whole_file() -> None:
@@ -70,7 +73,7 @@ async def test_replace_makes_the_file_the_whole_store() -> None:
     await services.set_level(uow, 1, DAY, 3)
     report = await import_rows(uow, rows_of("1;New;02-01-2025;5\n"), ImportMode.REPLACE)
     assert (report.products_created, report.products_removed) == (1, 0)
-    assert uow.committed_products == {1: "New"}
+    assert uow.committed_products == {1: Product(1, "New")}
     assert uow.committed_levels == {(1, dt.date(2025, 1, 2)): 5}
 
 
@@ -97,7 +100,7 @@ async def test_an_export_reads_a_slice_of_products_at_a_time_in_product_order() 
     slices = [rows async for rows in await export_rows(uow)]
     assert [len(rows) for rows in slices] == [PRODUCTS_PER_READ, PRODUCTS_PER_READ, 1]
     assert [row.product_id for rows in slices for row in rows] == list(range(1, count + 1))
-    text = "".join([chunk async for chunk in export_text(_from(slices))])
+    text = "".join([chunk async for chunk in export_text(Export(DEFAULT, _from(slices)))])
     assert text.splitlines()[0] == "product_id;product_name;date;inventory_level"
     assert len(text.splitlines()) == count + 1
 
@@ -123,17 +126,19 @@ async def test_an_import_stores_new_names_composed_and_refuses_invisible_ones() 
         (4, "U+202E"),
     ]
     await import_rows(uow, rows_of("1;Cafe\u0301;;\n"))
-    assert uow.committed_products == {1: "Caf\u00e9"}
+    assert uow.committed_products == {1: Product(1, "Caf\u00e9")}
 
 
 async def test_a_name_stored_before_the_rules_can_be_imported_back_under_its_product() -> None:
     uow = FakeUnitOfWork()
-    uow.committed_products = {1: "Wid\u200bget"}  # as a store written by older code holds it
+    uow.committed_products = {
+        1: Product(1, "Wid\u200bget")
+    }  # as a store written by older code holds it
     text = "1;Wid\u200bget;01-01-2025;4\n"
     for mode in ImportMode:
         report = await import_rows(uow, rows_of(text), mode)
         assert report.records_written == 1
-    assert uow.committed_products == {1: "Wid\u200bget"}
+    assert uow.committed_products == {1: Product(1, "Wid\u200bget")}
     with pytest.raises(InvalidRows) as refused:  # under another id it is a new name
         await import_rows(uow, rows_of("2;Wid\u200bget;;\n"))
     assert "U+200B" in refused.value.errors[0].message

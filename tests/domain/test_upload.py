@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from domain import upload
 from domain.errors import LineError
 from domain.flat_rows import HEADER_LINE, FlatRow, format_date
+from domain.model import Product
 
 DAY = dt.date(2025, 1, 1)
 
@@ -21,7 +22,7 @@ def parsed(text: str) -> upload.Upload:
 def test_records_come_back_as_the_tuples_the_stores_take() -> None:
     rows = parsed("1;A;01-01-2025;5\n1;A;02-01-2025;6\n2;B;;\n")
     assert (rows.rows, rows.records, rows.bad.count) == (3, 2, 0)
-    assert rows.products == {1: ("A", 2), 2: ("B", 4)}
+    assert rows.products == {1: (Product(1, "A"), 2), 2: (Product(2, "B"), 4)}
     assert rows.batch(0, 2) == [(1, DAY, 5), (1, dt.date(2025, 1, 2), 6)]
     assert rows.batch(1, 2) == [(1, dt.date(2025, 1, 2), 6)]
 
@@ -58,6 +59,7 @@ rows = st.lists(
         date=st.one_of(st.none(), st.dates(DAY, DAY + dt.timedelta(days=5))),
         level=st.just(1),
         line=st.just(0),
+        unit=st.none(),
     ).map(lambda row: row if row.date else row._replace(level=None)),
     max_size=30,
 )
@@ -100,3 +102,21 @@ def test_the_columns_find_what_a_line_by_line_check_finds(generated: list[FlatRo
     dated = [row for row in numbered if row.date is not None]
     assert checked.batch(0, checked.records) == [(r.product_id, r.date, r.level) for r in dated]
     assert checked.rows == len(numbered)
+
+
+def test_a_unit_column_is_read_and_another_unit_for_a_product_is_a_bad_line() -> None:
+    text = "1;P1;30-01-2025;5;kg\n2;P2;31-01-2025;5;\n1;P1;31-01-2025;5; g\n"
+    rows = upload.parse(("product_id;product_name;date;inventory_level;unit\n" + text).encode())
+    assert rows.units_given
+    assert rows.products == {1: (Product(1, "P1", "kg"), 2), 2: (Product(2, "P2"), 3)}
+    assert rows.bad.first() == [
+        LineError(4, "product 1 has the unit 'kg' on line 2, 'g' here"),
+    ]
+    assert not parsed("1;P1;;\n").units_given  # no unit column: the file says nothing of units
+
+
+def test_the_briefs_columns_in_another_order_say_nothing_of_units() -> None:
+    rows = upload.parse(b"product_name;inventory_level;date;product_id\nP1;5;30-01-2025;1\n")
+    assert not rows.units_given
+    assert rows.products == {1: (Product(1, "P1"), 2)}
+    assert rows.batch(0, 1) == [(1, dt.date(2025, 1, 30), 5)]

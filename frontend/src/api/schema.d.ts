@@ -168,7 +168,7 @@ export interface paths {
         delete: operations["ApiProductsProductIdDeleteProduct"];
         options?: never;
         head?: never;
-        /** Rename a product */
+        /** Rename a product, or change its unit */
         patch: operations["ApiProductsProductIdRenameProduct"];
         trace?: never;
     };
@@ -284,6 +284,11 @@ export interface components {
             product_id?: number | null;
             /** @description 1-200 characters after trimming; unique in any letter case */
             product_name: string;
+            /**
+             * @description What a level counts (pcs, kg): 0-20 characters after trimming; empty for none
+             * @default
+             */
+            unit: string;
         };
         /** ProductOut */
         ProductOut: {
@@ -292,6 +297,7 @@ export interface components {
             product_id: number;
             product_name: string;
             record_count: number;
+            unit: string;
         };
         /** ProductPage */
         ProductPage: {
@@ -304,6 +310,8 @@ export interface components {
         ProductRename: {
             /** @description 1-200 characters after trimming; unique in any letter case */
             product_name: string;
+            /** @description What a level counts (pcs, kg): 0-20 characters after trimming; empty for none */
+            unit?: string | null;
         };
         /** RowOut */
         RowOut: {

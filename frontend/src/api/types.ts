@@ -55,8 +55,10 @@ export interface ImportLineError {
   message: string;
 }
 
-/** The part of a product the UI needs to show a chip or a series. */
+/** The part of a product the UI needs to show a chip or a series. The unit is unknown
+ * (undefined) where only inventory rows, which carry no unit, have been seen. */
 export interface ProductRef {
   product_id: number;
   product_name: string;
+  unit?: string;
 }

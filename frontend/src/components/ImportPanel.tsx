@@ -44,7 +44,8 @@ export function ImportPanel({ onImported }: { onImported: () => void }) {
     <section className="panel" aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`}>Import CSV</h2>
       <p className="hint">
-        The brief&apos;s format: header <code>product_id;product_name;date;inventory_level</code>, dates dd-mm-yyyy.
+        The brief&apos;s format: header <code>product_id;product_name;date;inventory_level</code>, then
+        optionally a <code>unit</code> column; dates dd-mm-yyyy.
         The file is checked first; nothing is written until you commit.
       </p>
       <div className="form-row">

@@ -28,7 +28,7 @@ export function ProductPicker({ selected, onSelect, onRemove, onClear }: Props) 
 
   function toggle(product: Product) {
     if (selectedIds.has(product.product_id)) onRemove(product.product_id);
-    else onSelect({ product_id: product.product_id, product_name: product.product_name });
+    else onSelect({ product_id: product.product_id, product_name: product.product_name, unit: product.unit });
     setQuery('');
     setActiveIndex(0);
   }

@@ -13,8 +13,10 @@ export interface ChartSeries {
   labels: string[];
 }
 
+/** How a product is named wherever the UI shows one: `Blue Widget (kg) (#7)`. */
 export function productLabel(p: ProductRef): string {
-  return `${p.product_name} (#${p.product_id})`;
+  const unit = p.unit ? ` (${p.unit})` : '';
+  return `${p.product_name}${unit} (#${p.product_id})`;
 }
 
 export function buildChartSeries(rows: readonly InventoryRow[], products: readonly ProductRef[]): ChartSeries {

@@ -1,6 +1,6 @@
 // The selection (products and date range) as React state kept in step with the
-// URL, plus the product names the chips and legend need. The URL holds only
-// ids, so names of products opened from a link are fetched once.
+// URL, plus the products (names, units) the chips and legend need. The URL holds
+// only ids, so products opened from a link are fetched once.
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { ApiError, getProduct } from '../api/client';
 import type { ProductRef } from '../api/types';
@@ -21,7 +21,7 @@ export interface Selection {
 
 export function useSelection(): Selection {
   const [view, setView] = useState<ViewState>(() => parseViewState(window.location.search));
-  const [names, setNames] = useState<ReadonlyMap<number, string>>(() => new Map());
+  const [names, setNames] = useState<ReadonlyMap<number, ProductRef>>(() => new Map());
   const [notice, setNotice] = useState<string | null>(null);
 
   useEffect(() => writeViewToLocation(view), [view]);
@@ -34,9 +34,19 @@ export function useSelection(): Selection {
 
   const rememberNames = useCallback((products: readonly ProductRef[]) => {
     setNames((old) => {
-      if (products.every((p) => old.get(p.product_id) === p.product_name)) return old;
+      // A product seen without its unit (an inventory row) keeps the unit known before.
+      const merged = (p: ProductRef): ProductRef => ({
+        product_id: p.product_id,
+        product_name: p.product_name,
+        unit: p.unit ?? old.get(p.product_id)?.unit,
+      });
+      const same = (p: ProductRef) => {
+        const known = old.get(p.product_id);
+        return known?.product_name === p.product_name && known.unit === merged(p).unit;
+      };
+      if (products.every(same)) return old;
       const next = new Map(old);
-      for (const p of products) next.set(p.product_id, p.product_name);
+      for (const p of products) next.set(p.product_id, merged(p));
       return next;
     });
   }, []);
@@ -86,7 +96,7 @@ export function useSelection(): Selection {
   );
 
   const selected = useMemo(
-    () => view.productIds.map((id) => ({ product_id: id, product_name: names.get(id) ?? `Product #${id}` })),
+    () => view.productIds.map((id) => names.get(id) ?? { product_id: id, product_name: `Product #${id}` }),
     [view.productIds, names],
   );
 

@@ -13,6 +13,8 @@ export interface SentRequest {
 
 export interface FakeApi {
   products: Map<number, string>;
+  /** product_id -> its unit, for the products that have one */
+  units: Map<number, string>;
   /** `${product_id}|${date}` -> level */
   records: Map<string, number>;
   requests: SentRequest[];
@@ -75,6 +77,7 @@ export function authorOf(headers: Headers, query: URLSearchParams) {
 export function installFakeApi(products: Record<number, string>, records: [number, string, number][] = []): FakeApi {
   const api: FakeApi = {
     products: new Map(Object.entries(products).map(([id, name]) => [Number(id), name])),
+    units: new Map(),
     records: new Map(records.map(([id, date, level]) => [`${id}|${date}`, level])),
     requests: [],
     importErrors: [],
@@ -101,6 +104,7 @@ export function installFakeApi(products: Record<number, string>, records: [numbe
       record_count: keys.length,
       latest_date: last ? (last.split('|')[1] ?? null) : null,
       latest_level: last ? (api.records.get(last) ?? null) : null,
+      unit: api.units.get(id) ?? '',
     };
   }
 

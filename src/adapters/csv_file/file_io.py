@@ -11,7 +11,7 @@ from pathlib import Path
 from adapters.csv_file import disk, loader
 from adapters.csv_file.disk import fsync_folder
 from adapters.memory.index import Index
-from domain import flat_rows
+from domain import flat_columns, flat_lines, flat_rows
 from domain.errors import StorageUnavailable
 from domain.flat_rows import FlatRow
 
@@ -52,17 +52,19 @@ def load(path: Path) -> Index:
 def _add(index: Index, row: FlatRow) -> str | None:
     """Put a row of the file in the index, or say why the file is inconsistent."""
     product_id = row.product_id
-    name = index.names.get(product_id)
-    if name is None:
+    known = index.products.get(product_id)
+    if known is None:
         owner = index.hold_name(product_id, row.product_name)
         # Names equal in letter case were never allowed twice: the file was edited by hand.
         # Names equal only under today's wider key (width, composition) were: they still read.
-        if owner != product_id and _cased(index.names[owner]) == _cased(row.product_name):
+        if owner != product_id and _cased(index.products[owner].name) == _cased(row.product_name):
             return f"the name {row.product_name!r} belongs to product {owner} too"
-        index.names[product_id] = row.product_name
+        index.products[product_id] = row.product()
         index.levels[product_id] = {}
-    elif name != row.product_name:
-        return f"product {product_id} is named {name!r} on an earlier line"
+    elif known.name != row.product_name:
+        return f"product {product_id} is named {known.name!r} on an earlier line"
+    elif known.unit != (row.unit or ""):
+        return f"product {product_id} has the unit {known.unit!r} on an earlier line"
     if row.date is not None and row.level is not None:
         levels = index.levels[product_id]
         if row.date in levels:
@@ -80,21 +82,21 @@ def text_of(index: Index) -> Iterator[str]:
     """The index in the file's format, a product at a time: by product id, then date.
 
     Written straight from the index (the domain's quoting and date format, no row objects):
-    a fold of a million rows is this loop.
+    a fold of a million rows is this loop. A unit column only when some product has a unit.
     """
-    yield flat_rows.HEADER_LINE + "\n"
+    layout = flat_columns.written_for(index.products.values())
+    yield layout.header_line + "\n"
     dates: dict[dt.date, str] = {}
-    for product_id in sorted(index.names):
-        name = flat_rows.quote_name(flat_rows.defuse(index.names[product_id]))
+    for product_id in sorted(index.products):
+        prefix, end = flat_lines.product_cells(index.products[product_id], layout)
         levels = index.levels[product_id]
         if not levels:
-            yield f"{product_id};{name};;\n"
+            yield f"{prefix};{end}"
             continue
-        prefix = f"{product_id};{name};"
         yield "".join(
             [
                 f"{prefix}{dates.get(day) or dates.setdefault(day, flat_rows.format_date(day))}"
-                f";{levels[day]}\n"
+                f";{levels[day]}{end}"
                 for day in sorted(levels)
             ]
         )

@@ -4,7 +4,9 @@ Lines (the file's header comes first):
 
     7;Blue Widget;27-11-2026;42    set the level of product 7 on that date
     7;Blue Widget;27-11-2026;      remove that record
-    7;Blue Widget;;                create product 7, or rename it
+    7;Blue Widget;;                create product 7, or change it (rename it)
+    7;Blue Widget;;;kg             the same for a product with a unit: any line naming a
+                                   product ends with its unit when it has one
     7;;;                           delete product 7 with its records
     *;;;                           delete everything
     #+;2026-11-27T10:31:02.123456Z;edit;;alice;   the commit's history entries: lines of the
@@ -34,6 +36,7 @@ from adapters.csv_file.disk import fsync_folder, write_all
 from adapters.memory.index import Change, Index
 from domain import flat_rows
 from domain.errors import StorageUnavailable
+from domain.model import Product
 
 HEADER = (flat_rows.HEADER_LINE + "\n").encode()
 _END = re.compile(rb"^=;(\d+);;([0-9a-f]{8})\n", re.MULTILINE)
@@ -44,17 +47,18 @@ def journal_path(main: Path) -> Path:
 
 
 def _line(change: Change) -> str:
-    name = flat_rows.quote_name(change.name)
-    date = flat_rows.format_date(change.date) if change.date else ""
-    if change.kind == "set":
-        return f"{change.product_id};{name};{date};{change.level}\n"
-    if change.kind == "unset":
-        return f"{change.product_id};{name};{date};\n"
-    if change.kind == "name":
-        return f"{change.product_id};{name};;\n"
+    product = change.product
     if change.kind == "drop":
         return f"{change.product_id};;;\n"
-    return "*;;;\n"
+    if product is None:
+        return "*;;;\n"
+    # The product's cells: journals written before units had four fields, and still read.
+    head = f"{product.id};{flat_rows.quote_name(product.name)};"
+    end = f";{flat_rows.quote_name(product.unit)}\n" if product.unit else "\n"
+    date = flat_rows.format_date(change.date) if change.date else ""
+    if change.kind == "set":
+        return f"{head}{date};{change.level}{end}"
+    return f"{head}{date};{end}"  # "unset" (with its date), or "product" (without)
 
 
 def encode(changes: list[Change], entries: str = "") -> bytes:
@@ -163,18 +167,23 @@ def _commits(data: bytes, position: int) -> Iterator[tuple[int, bytes]]:
 
 
 def _changes(text: str) -> Iterator[Change]:
-    for product, name, date, level in csv.reader(io.StringIO(text, newline=""), delimiter=";"):
+    for fields in csv.reader(io.StringIO(text, newline=""), delimiter=";"):
+        product_text, name, date, level = fields[:4]
         when = flat_rows.parse_date(date) if date else None
-        if product == "*":
+        if product_text == "*":
             yield Change("clear")
-        elif not name:
-            yield Change("drop", int(product))
-        elif when is None:
-            yield Change("name", int(product), name)
+            continue
+        product_id = int(product_text)
+        if not name:
+            yield Change("drop", product_id)
+            continue
+        product = Product(product_id, name, fields[4] if len(fields) > 4 else "")
+        if when is None:
+            yield Change("product", product_id, product)
         elif level:
-            yield Change("set", int(product), name, when, int(level))
+            yield Change("set", product_id, product, when, int(level))
         else:
-            yield Change("unset", int(product), name, when)
+            yield Change("unset", product_id, product, when)
 
 
 def cut(path: Path, size: int) -> None:

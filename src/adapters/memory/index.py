@@ -12,13 +12,13 @@ from adapters.memory.changes import ChangeLog
 from domain.changes import Change as Entry
 from domain.changes import ChangeQuery, LevelChange, Origin
 from domain.errors import DuplicateProduct
-from domain.model import name_key
+from domain.model import Product, name_key
 
 # Past this many changes in one transaction the CSV store rewrites its file at commit
 # instead of journaling each change: the journal would be as large as the file anyway.
 REDO_LIMIT = 100_000
 
-# What undoing one change needs: ("product", id, old name or None, old records or None)
+# What undoing one change needs: ("product", id, old product or None, old records or None)
 # or ("level", product id, date, old level or None) or ("all", the old index).
 UndoEntry = tuple[object, ...]
 
@@ -50,22 +50,23 @@ class History(Protocol):
 class Change:
     """A change as the CSV store's journal keeps it.
 
-    Each sets state absolutely (a level, a name, an absence), so replaying a change
-    over a file that already holds it is harmless.
+    Each sets state absolutely (a level, a product, an absence), so replaying a change
+    over a file that already holds it is harmless. `product`: the whole product, for
+    "product" (created or changed), "set" and "unset"; None for the others.
     """
 
-    kind: str  # "set", "unset", "name", "drop" (a product) or "clear" (everything)
+    kind: str  # "set", "unset", "product", "drop" (a product) or "clear" (everything)
     product_id: int = 0
-    name: str = ""
+    product: Product | None = None
     date: dt.date | None = None
     level: int | None = None
 
 
 @dataclass
 class Index:
-    """The whole store: product names and, per product, the level on each date."""
+    """The whole store: the products and, per product, the level on each date."""
 
-    names: dict[int, str] = field(default_factory=dict)
+    products: dict[int, Product] = field(default_factory=dict)
     owners: dict[str, int] = field(default_factory=dict)  # name_key -> product id
     # Keys that several products hold: names a CSV file kept from before name_key folded
     # width and composition ("Widget" and a full-width one). Read as they are; each such
@@ -81,40 +82,42 @@ class Index:
     # remove_all saved the whole index for undo: later changes need no undo entry of their own.
     saved_whole: bool = False
 
-    def add_product(self, product_id: int, name: str) -> None:
-        if product_id in self.names:
+    def add_product(self, product: Product) -> None:
+        product_id = product.id
+        if product_id in self.products:
             raise DuplicateProduct.by_id(product_id)
-        self._claim_name(product_id, name)
+        self._claim_name(product_id, product.name)
         self._undo(("product", product_id, None, None))
-        self.names[product_id] = name
+        self.products[product_id] = product
         self.levels[product_id] = {}
         if self._journaled():
-            self._redo(Change("name", product_id, name))
+            self._redo(Change("product", product_id, product))
 
-    def rename_product(self, product_id: int, name: str) -> None:
-        old = self.names[product_id]
-        if name_key(old) != name_key(name):
+    def update_product(self, product: Product) -> None:
+        product_id, name = product.id, product.name
+        old = self.products[product_id]
+        if name_key(old.name) != name_key(name):
             self._claim_name(product_id, name)
-            self._release(old, product_id)
+            self._release(old.name, product_id)
         self.owners.setdefault(name_key(name), product_id)
         self._undo(("product", product_id, old, None))
-        self.names[product_id] = name
+        self.products[product_id] = product
         if self._journaled():
-            self._redo(Change("name", product_id, name))
+            self._redo(Change("product", product_id, product))
 
     def remove_product(self, product_id: int) -> None:
-        name = self.names.pop(product_id)
-        self._release(name, product_id)
+        product = self.products.pop(product_id)
+        self._release(product.name, product_id)
         levels = self.levels.pop(product_id)
-        self._undo(("product", product_id, name, levels))
+        self._undo(("product", product_id, product, levels))
         if self._journaled():
             self._redo(Change("drop", product_id))
 
     def remove_all(self) -> None:
-        old = Index(self.names, self.owners, self.shared, self.levels)
+        old = Index(self.products, self.owners, self.shared, self.levels)
         self._undo(("all", old))
         self.saved_whole = True
-        self.names, self.owners, self.levels, self.shared = {}, {}, {}, set()
+        self.products, self.owners, self.levels, self.shared = {}, {}, {}, set()
         self._rewrite()
 
     def put_level(self, product_id: int, date: dt.date, level: int) -> bool:
@@ -123,7 +126,7 @@ class Index:
         levels[date] = level
         self._undo(("level", product_id, date, old))
         if self._journaled():
-            self._redo(Change("set", product_id, self.names[product_id], date, level))
+            self._redo(Change("set", product_id, self.products[product_id], date, level))
         return old is None
 
     def put_levels(self, records: Iterable[tuple[int, dt.date, int]]) -> None:
@@ -142,7 +145,7 @@ class Index:
             return False
         self._undo(("level", product_id, date, old))
         if self._journaled():
-            self._redo(Change("unset", product_id, self.names[product_id], date))
+            self._redo(Change("unset", product_id, self.products[product_id], date))
         return True
 
     def forget_undo(self) -> None:
@@ -174,25 +177,25 @@ class Index:
         Names are not checked here: a journal replayed over a file that already holds
         some of its changes may rename products through states that clash for a moment.
         """
-        product_id, kind = change.product_id, change.kind
-        if kind == "set" and change.date is not None and change.level is not None:
-            self.names.setdefault(product_id, change.name)
+        product_id, kind, product = change.product_id, change.kind, change.product
+        if kind == "set" and product and change.date is not None and change.level is not None:
+            self.products.setdefault(product_id, product)
             self.levels.setdefault(product_id, {})[change.date] = change.level
         elif kind == "unset" and change.date is not None:
             self.levels.get(product_id, {}).pop(change.date, None)
-        elif kind == "name":
-            self.names[product_id] = change.name
+        elif kind == "product" and product is not None:
+            self.products[product_id] = product
             self.levels.setdefault(product_id, {})
         elif kind == "drop":
-            self.names.pop(product_id, None)
+            self.products.pop(product_id, None)
             self.levels.pop(product_id, None)
         elif kind == "clear":
-            self.names, self.levels = {}, {}
+            self.products, self.levels = {}, {}
 
     def rebuild_owners(self) -> None:
         self.owners, self.shared = {}, set()
-        for product_id, name in self.names.items():
-            self.hold_name(product_id, name)
+        for product_id, product in self.products.items():
+            self.hold_name(product_id, product.name)
 
     def hold_name(self, product_id: int, name: str) -> int:
         """Note that a product read from a file holds this name; the key's owner (another
@@ -243,21 +246,21 @@ class Index:
         else:
             old_index = entry[1]
             assert isinstance(old_index, Index)
-            self.names, self.owners = old_index.names, old_index.owners
+            self.products, self.owners = old_index.products, old_index.owners
             self.levels, self.shared = old_index.levels, old_index.shared
 
     def _undo_product(self, entry: UndoEntry) -> None:
-        _, product_id, old_name, old_levels = entry
+        _, product_id, old, old_levels = entry
         assert isinstance(product_id, int)
-        current = self.names.pop(product_id, None)
+        current = self.products.pop(product_id, None)
         if current is not None:
-            self._release(current, product_id)
-        if old_name is None:  # the product was added: drop it
+            self._release(current.name, product_id)
+        if old is None:  # the product was added: drop it
             self.levels.pop(product_id, None)
             return
-        assert isinstance(old_name, str)
-        self.names[product_id] = old_name
-        self.hold_name(product_id, old_name)
+        assert isinstance(old, Product)
+        self.products[product_id] = old
+        self.hold_name(product_id, old.name)
         if old_levels is not None:  # the product was removed: bring its records back
             assert isinstance(old_levels, dict)
             self.levels[product_id] = old_levels
@@ -269,7 +272,7 @@ class Index:
             return
         del self.owners[key]
         if key in self.shared:  # rare: a scan of the names is cheap enough
-            holders = [pid for pid, held in self.names.items() if name_key(held) == key]
+            holders = [pid for pid, held in self.products.items() if name_key(held.name) == key]
             holders = [pid for pid in holders if pid != product_id]
             if holders:
                 self.owners[key] = holders[0]

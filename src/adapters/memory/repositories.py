@@ -25,44 +25,44 @@ class MemoryProductRepository(ProductRepository):
     def __init__(self, index: Index) -> None:
         self._index = index
 
+    # Products are immutable: the index's own objects are handed out, never copied.
     async def get(self, product_id: int) -> Product | None:
-        name = self._index.names.get(product_id)
-        return None if name is None else Product(product_id, name)
+        return self._index.products.get(product_id)
 
     async def many(self, product_ids: Sequence[int]) -> list[Product]:
-        names = self._index.names
-        return [Product(pid, names[pid]) for pid in sorted(set(product_ids)) if pid in names]
+        products = self._index.products
+        return [products[pid] for pid in sorted(set(product_ids)) if pid in products]
 
     async def summary(self, product_id: int) -> ProductSummary | None:
-        if product_id not in self._index.names:
+        if product_id not in self._index.products:
             return None
         return self._summary(product_id)
 
     async def all(self) -> list[Product]:
-        return [Product(pid, name) for pid, name in sorted(self._index.names.items())]
+        return [product for _, product in sorted(self._index.products.items())]
 
     async def search(self, text: str | None, limit: int, offset: int) -> Page:
-        ids = sorted(self._index.names)
+        ids = sorted(self._index.products)
         if text is not None:
             key = name_key(text)
             exact = int(text) if text.isascii() and text.isdigit() else None
-            names = self._index.names
-            ids = [pid for pid in ids if pid == exact or key in name_key(names[pid])]
+            products = self._index.products
+            ids = [pid for pid in ids if pid == exact or key in name_key(products[pid].name)]
         chosen = ids[offset : offset + limit]
         return Page([self._summary(pid) for pid in chosen], len(ids))
 
     async def next_id(self) -> int:
-        return max(self._index.names, default=0) + 1
+        return max(self._index.products, default=0) + 1
 
     async def add(self, product: Product) -> None:
-        self._index.add_product(product.id, product.name)
+        self._index.add_product(product)
 
     async def add_many(self, products: Sequence[Product]) -> None:
         for product in products:
-            self._index.add_product(product.id, product.name)
+            self._index.add_product(product)
 
-    async def rename(self, product: Product) -> None:
-        self._index.rename_product(product.id, product.name)
+    async def update(self, product: Product) -> None:
+        self._index.update_product(product)
 
     async def remove(self, product_id: int) -> None:
         self._index.remove_product(product_id)
@@ -76,9 +76,7 @@ class MemoryProductRepository(ProductRepository):
         if levels:
             date = max(levels)
             latest = InventoryRecord(product_id, date, levels[date])
-        return ProductSummary(
-            Product(product_id, self._index.names[product_id]), len(levels), latest
-        )
+        return ProductSummary(self._index.products[product_id], len(levels), latest)
 
 
 Snapshot = list[tuple[int, str, list[dt.date], list[int]]]
@@ -121,18 +119,19 @@ class MemoryInventoryRepository(InventoryRepository):
     def _snapshot(
         self, product_ids: Sequence[int] | None, start: dt.date | None, end: dt.date | None
     ) -> Snapshot:
-        names, levels = self._index.names, self._index.levels
-        wanted = sorted(names) if product_ids is None else sorted(set(product_ids))
+        products, levels = self._index.products, self._index.levels
+        wanted = sorted(products) if product_ids is None else sorted(set(product_ids))
         snapshot: Snapshot = []
         for product_id in wanted:
-            if product_id not in names:
+            if product_id not in products:
                 continue
             by_date = levels[product_id]
             dates = sorted(by_date)
             if start is not None or end is not None:
                 first = 0 if start is None else bisect_left(dates, start)
                 dates = dates[first : len(dates) if end is None else bisect_right(dates, end)]
-            snapshot.append((product_id, names[product_id], dates, [by_date[d] for d in dates]))
+            name = products[product_id].name
+            snapshot.append((product_id, name, dates, [by_date[d] for d in dates]))
         return snapshot
 
     async def put(self, record: InventoryRecord) -> bool:

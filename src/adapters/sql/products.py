@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, ScalarSelect, Select, delete, func, or_, select, true, update
 from sqlalchemy.exc import IntegrityError
 
+from adapters.sql.product_rows import COLUMNS_SQL, FIELDS, WRITTEN, product_of, row_of, values_of
 from adapters.sql.tables import inventory_records, products
 from adapters.sql.transaction import Transaction
 from domain.errors import DuplicateProduct
@@ -28,12 +29,19 @@ ADD_BATCH = 10_000  # products per statement
 # (bench/results/design-timings.md). DO NOTHING skips a product whose id or name is taken;
 # reading the batch back finds it, and `add` names what took it.
 ADD_MANY_SQLITE = (
-    "INSERT INTO products (id, name, name_key) VALUES (?, ?, ?) ON CONFLICT DO NOTHING"
+    f"INSERT INTO products ({', '.join(WRITTEN)}) VALUES ({', '.join('?' * len(WRITTEN))}) "
+    "ON CONFLICT DO NOTHING"
 )
+# unnest takes one typed array per column: the id's is bigint, every other column is text.
 ADD_MANY_POSTGRESQL = (
-    "INSERT INTO products (id, name, name_key) "
-    "SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[]) ON CONFLICT DO NOTHING"
+    f"INSERT INTO products ({', '.join(WRITTEN)}) SELECT * FROM unnest("
+    + ", ".join(
+        f"${n}::{'bigint' if column == 'id' else 'text'}[]"
+        for n, column in enumerate(WRITTEN, start=1)
+    )
+    + ") ON CONFLICT DO NOTHING"
 )
+READ_COLUMNS = [COLUMNS[name] for name in FIELDS]
 
 
 def storable(product_id: int) -> bool:
@@ -48,9 +56,10 @@ class SqlProductRepository(ProductRepository):
     async def get(self, product_id: int) -> Product | None:
         if not storable(product_id):
             return None
-        sql = "SELECT name FROM products WHERE id = " + ("$1" if self._tx.is_postgresql else "?")
+        placeholder = "$1" if self._tx.is_postgresql else "?"
+        sql = f"SELECT {COLUMNS_SQL} FROM products WHERE id = {placeholder}"
         rows = await self._tx.rows(sql, [product_id])  # on every request: the driver's own SQL
-        return Product(product_id, rows[0][0]) if rows else None
+        return product_of(rows[0]) if rows else None
 
     async def many(self, product_ids: Sequence[int]) -> list[Product]:
         wanted = sorted({pid for pid in product_ids if storable(pid)})
@@ -58,12 +67,13 @@ class SqlProductRepository(ProductRepository):
         for start in range(0, len(wanted), MANY_AT_ONCE):
             chunk = wanted[start : start + MANY_AT_ONCE]
             parameters: list[Any] = [chunk]
-            sql = "SELECT id, name FROM products WHERE id = ANY($1)"
+            sql = f"SELECT {COLUMNS_SQL} FROM products WHERE id = ANY($1)"
             if not self._tx.is_postgresql:
                 parameters = list(chunk)
-                sql = f"SELECT id, name FROM products WHERE id IN ({','.join('?' * len(chunk))})"
+                marks = ",".join("?" * len(chunk))
+                sql = f"SELECT {COLUMNS_SQL} FROM products WHERE id IN ({marks})"
             rows = await self._tx.rows(sql + " ORDER BY id", parameters)
-            found.extend(Product(row[0], row[1]) for row in rows)
+            found.extend(product_of(row) for row in rows)
         return found
 
     async def summary(self, product_id: int) -> ProductSummary | None:
@@ -73,8 +83,8 @@ class SqlProductRepository(ProductRepository):
         return found[0] if found else None
 
     async def all(self) -> list[Product]:
-        result = await self._tx.execute(select(COLUMNS.id, COLUMNS.name).order_by(COLUMNS.id))
-        return [Product(row.id, row.name) for row in result]
+        result = await self._tx.execute(select(*READ_COLUMNS).order_by(COLUMNS.id))
+        return [product_of(row) for row in result]
 
     async def search(self, text: str | None, limit: int, offset: int) -> Page:
         if text is not None and "\x00" in text:
@@ -93,7 +103,7 @@ class SqlProductRepository(ProductRepository):
         # DO NOTHING instead of an error keeps a PostgreSQL transaction usable without a savepoint.
         statement = (
             self._tx.insert(products)
-            .values(id=product.id, name=product.name, name_key=name_key(product.name))
+            .values(row_of(product))
             .on_conflict_do_nothing()
             .returning(COLUMNS.id)
         )
@@ -108,18 +118,15 @@ class SqlProductRepository(ProductRepository):
         self._tx.wrote(len(products))
         for start in range(0, len(products), ADD_BATCH):
             batch = products[start : start + ADD_BATCH]
-            await self._tx.write_rows(sql, [(p.id, p.name, name_key(p.name)) for p in batch])
+            await self._tx.write_rows(sql, [values_of(product) for product in batch])
             stored = set(await self.many([product.id for product in batch]))
             for product in batch:
                 if product not in stored:
                     await self.add(product)  # raises DuplicateProduct naming what is taken
 
-    async def rename(self, product: Product) -> None:
-        renaming = (
-            update(products)
-            .where(COLUMNS.id == product.id)
-            .values(name=product.name, name_key=name_key(product.name))
-        )
+    async def update(self, product: Product) -> None:
+        changed = {column: value for column, value in row_of(product).items() if column != "id"}
+        renaming = update(products).where(COLUMNS.id == product.id).values(changed)
         try:
             async with self._tx.refusable():
                 await self._tx.execute(renaming)
@@ -176,7 +183,7 @@ def _summary_query(matching: ColumnElement[bool], limit: int, offset: int) -> Se
     records' primary key; a join with grouping made SQLite scan every record.
     """
     page = (
-        select(COLUMNS.id, COLUMNS.name)
+        select(*READ_COLUMNS)
         .where(matching)
         .order_by(COLUMNS.id)
         .limit(limit)
@@ -196,8 +203,7 @@ def _summary_query(matching: ColumnElement[bool], limit: int, offset: int) -> Se
         )
 
     return select(
-        page.c.id,
-        page.c.name,
+        *(page.c[name] for name in FIELDS),
         select(func.count()).where(of_product).scalar_subquery().label("record_count"),
         of_latest_record(records.date).label("latest_date"),
         of_latest_record(records.inventory_level).label("latest_level"),
@@ -208,4 +214,4 @@ def _summary(row: Any) -> ProductSummary:
     latest = None
     if row.latest_date is not None:
         latest = InventoryRecord(row.id, row.latest_date, row.latest_level)
-    return ProductSummary(Product(row.id, row.name), row.record_count, latest)
+    return ProductSummary(product_of(row), row.record_count, latest)

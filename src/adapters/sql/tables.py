@@ -28,7 +28,7 @@ from sqlalchemy import (
 )
 
 from domain.changes import MAX_ACTOR_LENGTH, MAX_NOTE_LENGTH
-from domain.model import MAX_NAME_KEY_LENGTH, MAX_NAME_LENGTH
+from domain.model import MAX_NAME_KEY_LENGTH, MAX_NAME_LENGTH, MAX_UNIT_LENGTH
 
 NAME_KEY_COMMENT = (
     "NFKC casefold of name, written by Stockline: the unique key of names in any case or width"
@@ -53,6 +53,7 @@ products = Table(
     metadata,
     Column("id", ProductId, primary_key=True, autoincrement=False),
     Column("name", String(MAX_NAME_LENGTH), nullable=False),
+    Column("unit", String(MAX_UNIT_LENGTH), nullable=False, server_default=""),
     Column("name_key", String(MAX_NAME_KEY_LENGTH), nullable=False, comment=NAME_KEY_COMMENT),
     UniqueConstraint("name_key"),
 )

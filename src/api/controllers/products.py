@@ -13,7 +13,7 @@ from api.etags import product_check, product_etag
 from api.schemas import ProductCreate, ProductOut, ProductPage, ProductRename
 from domain import services
 from domain.changes import Author
-from domain.model import MAX_PRODUCT_ID, Product
+from domain.model import MAX_PRODUCT_ID, ProductSummary
 from domain.ports import UnitOfWork
 
 MAX_PAGE = 1000
@@ -27,9 +27,8 @@ IfMatch = Annotated[
 ]
 
 
-def with_etag(product: ProductOut) -> Response[ProductOut]:
-    tag = product_etag(Product(product.product_id, product.product_name))
-    return Response(product, headers={"ETag": tag})
+def with_etag(summary: ProductSummary) -> Response[ProductOut]:
+    return Response(ProductOut.of(summary), headers={"ETag": product_etag(summary.product)})
 
 
 class ProductController(Controller):
@@ -59,8 +58,8 @@ class ProductController(Controller):
     async def create_product(
         self, uow: NamedDependency[UnitOfWork], data: JSONBody[ProductCreate]
     ) -> Response[ProductOut]:
-        product = await services.create_product(uow, data.product_name, data.product_id)
-        created = with_etag(ProductOut(product.id, product.name, 0, None, None))
+        product = await services.create_product(uow, data.product_name, data.product_id, data.unit)
+        created = with_etag(ProductSummary(product, 0, None))
         created.status_code = 201
         return created
 
@@ -68,9 +67,13 @@ class ProductController(Controller):
     async def get_product(
         self, uow: NamedDependency[UnitOfWork], product_id: ProductPath
     ) -> Response[ProductOut]:
-        return with_etag(ProductOut.of(await services.get_product(uow, product_id)))
+        return with_etag(await services.get_product(uow, product_id))
 
-    @patch("/{product_id:int}", summary="Rename a product", responses=problems(404, 409, 412, 415))
+    @patch(
+        "/{product_id:int}",
+        summary="Rename a product, or change its unit",
+        responses=problems(404, 409, 412, 415),
+    )
     async def rename_product(
         self,
         uow: NamedDependency[UnitOfWork],
@@ -79,8 +82,8 @@ class ProductController(Controller):
         if_match: IfMatch = None,
     ) -> Response[ProductOut]:
         check = product_check(if_match)
-        await services.rename_product(uow, product_id, data.product_name, check)
-        return with_etag(ProductOut.of(await services.get_product(uow, product_id)))
+        await services.change_product(uow, product_id, data.product_name, check, data.unit)
+        return with_etag(await services.get_product(uow, product_id))
 
     @delete(
         "/{product_id:int}",
