@@ -28,6 +28,7 @@ DIALECT_FREE = (
     "adapters/sql/transaction.py",
     "adapters/sql/inventory.py",
     "adapters/sql/changes.py",
+    "adapters/sql/products.py",
 )
 BACKEND_NAMES = ("postgres", "sqlite")
 # Files over MAX_LINES that later items of issue 14 split; each may only shrink, and leaves

@@ -102,6 +102,11 @@ class Dialect(Protocol):
         """The condition that the column holds one of the ids."""
 
     @abstractmethod
+    def insert_many(self, table: str, columns: Sequence[tuple[str, str]]) -> str:
+        """INSERT ... ON CONFLICT DO NOTHING of many rows at once, for `run_many`; `columns`:
+        (name, PostgreSQL type) in the rows' order."""
+
+    @abstractmethod
     def origin(self, origin: Origin) -> list[Any]:
         """The columns every entry of one write shares: at, actor, cause, import_id, note."""
 

@@ -156,6 +156,14 @@ class PostgresDialect(Dialect):
     def one_of(self, column: str, ids: Sequence[int], bind: Callable[[Any], str]) -> str:
         return f"{column} = ANY({bind(list(ids))}::bigint[])"
 
+    def insert_many(self, table: str, columns: Sequence[tuple[str, str]]) -> str:
+        # unnest takes one typed array per column: run_many gives the rows as columns
+        names = ", ".join(name for name, _ in columns)
+        arrays = ", ".join(f"${n}::{kind}[]" for n, (_, kind) in enumerate(columns, start=1))
+        return (
+            f"INSERT INTO {table} ({names}) SELECT * FROM unnest({arrays}) ON CONFLICT DO NOTHING"
+        )
+
     def origin(self, origin: Origin) -> list[Any]:
         return [origin.at, origin.actor, origin.cause.value, origin.import_id, origin.note]
 

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, ScalarSelect, Select, delete, func, or_, select, true, update
 from sqlalchemy.exc import IntegrityError
 
+from adapters.sql.dialect import Binds
 from adapters.sql.product_rows import COLUMNS_SQL, FIELDS, WRITTEN, product_of, row_of, values_of
 from adapters.sql.tables import inventory_records, products
 from adapters.sql.transaction import Transaction
@@ -28,19 +29,7 @@ ADD_BATCH = 10_000  # products per statement
 # One statement per batch, not per product: one by one made a large import far slower
 # (bench/results/design-timings.md). DO NOTHING skips a product whose id or name is taken;
 # reading the batch back finds it, and `add` names what took it.
-ADD_MANY_SQLITE = (
-    f"INSERT INTO products ({', '.join(WRITTEN)}) VALUES ({', '.join('?' * len(WRITTEN))}) "
-    "ON CONFLICT DO NOTHING"
-)
-# unnest takes one typed array per column: the id's is bigint, every other column is text.
-ADD_MANY_POSTGRESQL = (
-    f"INSERT INTO products ({', '.join(WRITTEN)}) SELECT * FROM unnest("
-    + ", ".join(
-        f"${n}::{'bigint' if column == 'id' else 'text'}[]"
-        for n, column in enumerate(WRITTEN, start=1)
-    )
-    + ") ON CONFLICT DO NOTHING"
-)
+ADDED_COLUMNS = [(column, "bigint" if column == "id" else "text") for column in WRITTEN]
 READ_COLUMNS = [COLUMNS[name] for name in FIELDS]
 
 
@@ -56,8 +45,7 @@ class SqlProductRepository(ProductRepository):
     async def get(self, product_id: int) -> Product | None:
         if not storable(product_id):
             return None
-        placeholder = "$1" if self._tx.is_postgresql else "?"
-        sql = f"SELECT {COLUMNS_SQL} FROM products WHERE id = {placeholder}"
+        sql = f"SELECT {COLUMNS_SQL} FROM products WHERE id = {self._tx.dialect.placeholder(1)}"
         rows = await self._tx.rows(sql, [product_id])  # on every request: the driver's own SQL
         return product_of(rows[0]) if rows else None
 
@@ -65,14 +53,10 @@ class SqlProductRepository(ProductRepository):
         wanted = sorted({pid for pid in product_ids if storable(pid)})
         found: list[Product] = []
         for start in range(0, len(wanted), MANY_AT_ONCE):
-            chunk = wanted[start : start + MANY_AT_ONCE]
-            parameters: list[Any] = [chunk]
-            sql = f"SELECT {COLUMNS_SQL} FROM products WHERE id = ANY($1)"
-            if not self._tx.is_postgresql:
-                parameters = list(chunk)
-                marks = ",".join("?" * len(chunk))
-                sql = f"SELECT {COLUMNS_SQL} FROM products WHERE id IN ({marks})"
-            rows = await self._tx.rows(sql + " ORDER BY id", parameters)
+            binds = Binds(self._tx.dialect)
+            wanted_ids = binds.one_of("id", wanted[start : start + MANY_AT_ONCE])
+            sql = f"SELECT {COLUMNS_SQL} FROM products WHERE {wanted_ids} ORDER BY id"
+            rows = await self._tx.rows(sql, binds.parameters)
             found.extend(product_of(row) for row in rows)
         return found
 
@@ -102,7 +86,7 @@ class SqlProductRepository(ProductRepository):
     async def add(self, product: Product) -> None:
         # DO NOTHING instead of an error keeps a PostgreSQL transaction usable without a savepoint.
         statement = (
-            self._tx.insert(products)
+            self._tx.dialect.insert(products)
             .values(row_of(product))
             .on_conflict_do_nothing()
             .returning(COLUMNS.id)
@@ -114,7 +98,7 @@ class SqlProductRepository(ProductRepository):
         raise DuplicateProduct.by_name(product.name, await self._owner_of_name(product))
 
     async def add_many(self, products: Sequence[Product]) -> None:
-        sql = ADD_MANY_POSTGRESQL if self._tx.is_postgresql else ADD_MANY_SQLITE
+        sql = self._tx.dialect.insert_many("products", ADDED_COLUMNS)
         self._tx.wrote(len(products))
         for start in range(0, len(products), ADD_BATCH):
             batch = products[start : start + ADD_BATCH]

@@ -141,6 +141,10 @@ class SqliteDialect(Dialect):
     def one_of(self, column: str, ids: Sequence[int], bind: Callable[[Any], str]) -> str:
         return f"{column} IN ({', '.join(bind(pid) for pid in ids)})"
 
+    def insert_many(self, table: str, columns: Sequence[tuple[str, str]]) -> str:
+        names, marks = ", ".join(name for name, _ in columns), ", ".join("?" * len(columns))
+        return f"INSERT INTO {table} ({names}) VALUES ({marks}) ON CONFLICT DO NOTHING"
+
     def origin(self, origin: Origin) -> list[Any]:
         # SQLAlchemy's text for a DateTime on SQLite (naive, here UTC)
         at = origin.at.replace(tzinfo=None).isoformat(" ", "microseconds")

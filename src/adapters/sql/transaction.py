@@ -22,7 +22,6 @@ from adapters.sql.errors import (
     is_timeout,
     unavailable,
 )
-from adapters.sql.products_stopgap import ProductsStopgap
 from adapters.uncancellable import run_to_end
 
 Parameters = Mapping[str, Any] | Sequence[Mapping[str, Any]]
@@ -34,7 +33,7 @@ Reader = Callable[[str, Sequence[Any]], Awaitable[Sequence[Any]]]
 ANALYZE_FROM = 10_000
 
 
-class Transaction(ProductsStopgap):
+class Transaction:
     """Runs statements on the unit of work's connection, taken from the pool when first needed.
 
     Small reads run on the storage's `reader` when it gives one, until the transaction's
