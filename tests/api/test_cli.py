@@ -110,6 +110,9 @@ def test_serve_with_workers_gives_either_server_the_factory_and_the_count(
     run: CliRunner, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     given: list[tuple[object, ...]] = []
+    # --workers is passed on to the workers through the environment: undone after the test,
+    # or every server a later test starts would run three workers.
+    monkeypatch.setenv("STOCKLINE_WORKERS", "1")
     monkeypatch.setattr("api.cli.server.run_uvicorn", lambda *arguments: given.append(arguments))
     monkeypatch.setattr("api.cli.server.run_granian", lambda *arguments: given.append(arguments))
     monkeypatch.setenv("STOCKLINE_STORAGE", f"csv:///{tmp_path}/inventory.csv")
@@ -126,6 +129,7 @@ def test_a_memory_store_refuses_more_than_one_worker(
     run: CliRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr("api.cli.server.run_uvicorn", lambda *_: pytest.fail("it started"))
+    monkeypatch.setenv("STOCKLINE_WORKERS", "1")  # as above
     monkeypatch.setenv("STOCKLINE_STORAGE", "memory://")
     result = run.invoke(main, ["serve", "--workers", "2"])
     assert result.exit_code == 1

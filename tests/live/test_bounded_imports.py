@@ -97,7 +97,8 @@ def test_an_import_while_another_runs_is_429_with_retry_after(
     tmp_path: Path, big_file: bytes
 ) -> None:
     port = free_port()
-    server = start(csv_store(tmp_path), port, tmp_path / "server.log")
+    # One worker: the import slots are each worker's own.
+    server = start(csv_store(tmp_path), port, tmp_path / "server.log", STOCKLINE_WORKERS="1")
     base = f"http://127.0.0.1:{port}"
     small = HEADER + b"999999;Lamp;01-01-2025;3\n"  # a product the large file does not name
     answers: list[httpx.Response] = []
