@@ -36,15 +36,9 @@ def stored_name(name: str) -> str:
     The rule names had before invisible characters were refused: stores written then still
     read (see `clean_name` for what a new name must also be).
     """
-    if not isinstance(name, str):
-        raise InvalidValue("product_name", "must be text")
-    cleaned = name.strip()
+    cleaned = _stored_text("product_name", name, MAX_NAME_LENGTH)
     if not cleaned:
         raise InvalidValue("product_name", "must not be empty")
-    if len(cleaned) > MAX_NAME_LENGTH:
-        raise InvalidValue("product_name", f"must be at most {MAX_NAME_LENGTH} characters")
-    if any(unicodedata.category(char) == "Cc" for char in cleaned):
-        raise InvalidValue("product_name", "must not contain control characters")
     return cleaned
 
 
@@ -72,13 +66,19 @@ def clean_name(name: str) -> str:
 def stored_unit(unit: str) -> str:
     """A product's unit (`pcs`, `kg`) as a store may hold it: trimmed, at most 20
     characters, no control characters; empty when the product has none."""
-    if not isinstance(unit, str):
-        raise InvalidValue("unit", "must be text")
-    cleaned = unit.strip()
-    if len(cleaned) > MAX_UNIT_LENGTH:
-        raise InvalidValue("unit", f"must be at most {MAX_UNIT_LENGTH} characters")
+    return _stored_text("unit", unit, MAX_UNIT_LENGTH)
+
+
+def _stored_text(field: str, text: str, longest: int) -> str:
+    """A product's text as a store may hold it: trimmed, at most `longest` characters, no
+    control characters."""
+    if not isinstance(text, str):
+        raise InvalidValue(field, "must be text")
+    cleaned = text.strip()
+    if len(cleaned) > longest:
+        raise InvalidValue(field, f"must be at most {longest} characters")
     if any(unicodedata.category(char) == "Cc" for char in cleaned):
-        raise InvalidValue("unit", "must not contain control characters")
+        raise InvalidValue(field, "must not contain control characters")
     return cleaned
 
 
