@@ -25,8 +25,9 @@ def product_etag(product: Product) -> str:
     return f'"P{digest}"'
 
 
-def _tags(header: str) -> set[str]:
-    # Weak tags (W/"...") never match: If-Match compares strongly (RFC 9110, 13.1.1).
+def entity_tags(header: str) -> set[str]:
+    """The tags an If-Match or If-None-Match header lists, as written. For If-Match a weak
+    tag (W/"...") never matches: it compares strongly (RFC 9110, 13.1.1)."""
     return {tag.strip() for tag in header.split(",") if tag.strip()}
 
 
@@ -34,8 +35,8 @@ def record_check(if_match: str | None, if_none_match: str | None) -> RecordCheck
     """What the headers ask of the stored record, or None when they ask nothing."""
     if if_match is None and if_none_match is None:
         return None
-    wanted = _tags(if_match) if if_match is not None else None
-    refused = _tags(if_none_match) if if_none_match is not None else set()
+    wanted = entity_tags(if_match) if if_match is not None else None
+    refused = entity_tags(if_none_match) if if_none_match is not None else set()
 
     def check(current: InventoryRecord | None) -> bool:
         tag = None if current is None else record_etag(current.level)
@@ -49,5 +50,5 @@ def record_check(if_match: str | None, if_none_match: str | None) -> RecordCheck
 def product_check(if_match: str | None) -> ProductCheck | None:
     if if_match is None:
         return None
-    wanted = _tags(if_match)
+    wanted = entity_tags(if_match)
     return lambda product: "*" in wanted or product_etag(product) in wanted

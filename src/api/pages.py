@@ -18,6 +18,7 @@ from litestar.datastructures import MutableScopeHeaders
 from litestar.enums import ScopeType
 from litestar.types import ASGIApp, HTTPScope, Message, Receive, ReceiveMessage, Scope, Send
 
+from api.etags import entity_tags
 from api.scope_headers import header
 
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -106,7 +107,7 @@ def ui_pages(app: ASGIApp, folder: Path) -> ASGIApp:
 
 def _tags(value: str) -> set[str]:
     """Entity tags as If-None-Match compares them: weakly, W/ aside (RFC 9110, 13.1.2)."""
-    return {tag.strip().removeprefix("W/") for tag in value.split(",") if tag.strip()}
+    return {tag.removeprefix("W/") for tag in entity_tags(value)}
 
 
 def _is_file(root: Path, path: str) -> bool:

@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import NamedTuple
 
-from domain.errors import InvalidValue
-from domain.model import HistoryRow
+from domain.model import HistoryRow, bounded_text
 
 ANONYMOUS = "anonymous"
 MAX_ACTOR_LENGTH = 100
@@ -121,16 +119,7 @@ def new_import_id() -> str:
 
 def _clean(field: str, value: str | None, limit: int) -> str:
     """Trimmed, bounded, on one line: the history's files keep one entry per line."""
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        raise InvalidValue(field, "must be text")
-    cleaned = value.strip()
-    if len(cleaned) > limit:
-        raise InvalidValue(field, f"must be at most {limit} characters")
-    if any(unicodedata.category(char) == "Cc" for char in cleaned):
-        raise InvalidValue(field, "must not contain control characters")
-    return cleaned
+    return "" if value is None else bounded_text(field, value, limit)
 
 
 SOMEONE = Author()

@@ -36,7 +36,7 @@ def stored_name(name: str) -> str:
     The rule names had before invisible characters were refused: stores written then still
     read (see `clean_name` for what a new name must also be).
     """
-    cleaned = _stored_text("product_name", name, MAX_NAME_LENGTH)
+    cleaned = bounded_text("product_name", name, MAX_NAME_LENGTH)
     if not cleaned:
         raise InvalidValue("product_name", "must not be empty")
     return cleaned
@@ -66,12 +66,12 @@ def clean_name(name: str) -> str:
 def stored_unit(unit: str) -> str:
     """A product's unit (`pcs`, `kg`) as a store may hold it: trimmed, at most 20
     characters, no control characters; empty when the product has none."""
-    return _stored_text("unit", unit, MAX_UNIT_LENGTH)
+    return bounded_text("unit", unit, MAX_UNIT_LENGTH)
 
 
-def _stored_text(field: str, text: str, longest: int) -> str:
-    """A product's text as a store may hold it: trimmed, at most `longest` characters, no
-    control characters."""
+def bounded_text(field: str, text: str, longest: int) -> str:
+    """Text as a store may hold it: trimmed, at most `longest` characters, no control
+    characters (a name, a unit, an actor, a note; the files keep one entry per line)."""
     if not isinstance(text, str):
         raise InvalidValue(field, "must be text")
     cleaned = text.strip()
